@@ -1,0 +1,362 @@
+"""The import templates of DOMAIN §3 as data.
+
+Each `Dataset` names its warehouse table, its columns (with the kind of value each holds), its
+grain (the columns that identify one row: duplicates are refused) and its partition (the columns
+that say which part of the warehouse a file speaks for: a file whose partitions are already in the
+warehouse overlaps it and is refused unless `--replace` is given).
+
+Validation (`validation.py`), the schema (`schema.py`) and the importer all read these
+definitions, so a column is declared exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from data_access import reference as ref
+
+# Kinds of value. Parsing and error messages for each live in validation.py.
+COUNT = "count"  # non-negative integer
+NUMBER = "number"  # non-negative decimal (USD amounts, baselines, targets)
+PERCENT = "percent"  # number 0–100
+DATE = "date"  # YYYY-MM-DD (or DD.MM.YYYY)
+MONTH = "month"  # YYYY-MM, stored as the first day of the month
+YEAR = "year"  # four-digit year
+SCHOOL_YEAR = "school_year"  # YYYY/YY, consecutive years
+CODE = "code"  # one of a fixed set, matched case-insensitively
+COUNTRY = "country"  # ISO 3166-1 alpha-3 (plus UKN, STA)
+ISO3 = "iso3"  # any three-letter code (official statistics use UNHCR's own)
+REGION = "region"  # ISO 3166-2:TJ
+DISTRICT = "district"  # gazetteer name, English or Cyrillic
+TEXT = "text"  # free text
+IDENT = "ident"  # identifier: no spaces, at most 64 characters
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    required: bool = True
+    codes: Callable[[], Iterable[str]] | None = None
+    #: Other header spellings accepted on import (e.g. Refugee Data Finder's human-readable ones).
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    table: str
+    title: str
+    columns: tuple[Column, ...]
+    grain: tuple[str, ...]
+    partition: tuple[str, ...]
+    official: bool = False
+    #: Names of cross-column checks in validation.py that apply to this dataset.
+    checks: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _codes(*values: str) -> Callable[[], Iterable[str]]:
+    return lambda: values
+
+
+POP_TYPE = Column("population_type", CODE, codes=lambda: ref.POPULATION_TYPES)
+SEX = Column("sex", CODE, codes=lambda: ref.SEXES)
+AGE = Column("age_group", CODE, codes=lambda: ref.AGE_GROUPS)
+AREA_CODES = lambda: ref.JOINT_PLAN_AREAS  # noqa: E731
+AGENCY_CODES = _codes("UNHCR", "UNICEF", "JOINT")
+
+
+DATASETS: dict[str, Dataset] = {}
+
+
+def _add(ds: Dataset) -> Dataset:
+    DATASETS[ds.name] = ds
+    return ds
+
+
+_add(
+    Dataset(
+        "population", "population", "Population (stock at a date)",
+        (
+            Column("date", DATE), POP_TYPE, Column("origin", COUNTRY), Column("region", REGION),
+            Column("district", DISTRICT, required=False), SEX, AGE, Column("persons", COUNT),
+        ),
+        grain=("date", "population_type", "origin", "region", "district", "sex", "age_group"),
+        partition=("date",),
+        checks=("district_in_region",),
+    )
+)
+_add(
+    Dataset(
+        "asylum", "asylum", "Asylum applications and decisions (flow per month)",
+        (
+            Column("month", MONTH), Column("origin", COUNTRY), Column("applied", COUNT),
+            Column("recognized", COUNT), Column("complementary", COUNT),
+            Column("rejected", COUNT), Column("closed", COUNT),
+        ),
+        grain=("month", "origin"),
+        partition=("month",),
+    )
+)
+_add(
+    Dataset(
+        "solutions", "solutions", "Durable solutions (flow per month)",
+        (
+            Column("month", MONTH),
+            Column("solution", CODE, codes=_codes("voluntary_return", "naturalisation")),
+            Column("origin", COUNTRY), Column("destination", COUNTRY),
+            Column("region", REGION, required=False), SEX, AGE, Column("persons", COUNT),
+        ),
+        grain=("month", "solution", "origin", "destination", "region", "sex", "age_group"),
+        partition=("month",),
+    )
+)
+_add(
+    Dataset(
+        "resettlement", "resettlement", "Resettlement cases",
+        (
+            Column("case_id", IDENT), Column("persons", COUNT), Column("origin", COUNTRY),
+            Column("destination", COUNTRY),
+            Column("category", CODE, codes=lambda: ref.RESETTLEMENT_CATEGORIES),
+            Column("priority", CODE, codes=_codes("emergency", "urgent", "normal")),
+            Column("submitted", DATE),
+            Column("decision", CODE, codes=_codes("pending", "accepted", "rejected", "withdrawn")),
+            Column("decided", DATE, required=False), Column("departed", DATE, required=False),
+        ),
+        grain=("case_id",),
+        partition=("case_id",),
+        checks=("resettlement_dates",),
+    )
+)
+_add(
+    Dataset(
+        "education", "education", "Education enrolment (per school year)",
+        (
+            Column("school_year", SCHOOL_YEAR), Column("region", REGION), POP_TYPE,
+            Column(
+                "level", CODE,
+                codes=_codes("preschool", "primary", "lower_secondary", "upper_secondary", "tertiary"),
+            ),
+            SEX, Column("school_age", COUNT), Column("enrolled", COUNT),
+            Column("enrolled_of_age", COUNT), Column("dafi_scholars", COUNT, required=False),
+        ),
+        grain=("school_year", "region", "population_type", "level", "sex"),
+        partition=("school_year",),
+        checks=("enrolment_bounds",),
+    )
+)
+_add(
+    Dataset(
+        "statelessness", "statelessness", "Statelessness cases",
+        (
+            Column("case_id", IDENT), Column("region", REGION), Column("district", DISTRICT),
+            SEX, AGE, Column("identified", DATE),
+            Column(
+                "status", CODE,
+                codes=_codes("identified", "in_progress", "confirmed", "acquired", "closed"),
+            ),
+            Column("resolved", DATE, required=False),
+        ),
+        grain=("case_id",),
+        partition=("case_id",),
+        checks=("district_in_region", "resolution_dates"),
+    )
+)
+_add(
+    Dataset(
+        "birth_registration", "birth_registration", "Birth registration of children under five",
+        (
+            Column("date", DATE), Column("region", REGION),
+            Column("district", DISTRICT, required=False), POP_TYPE, SEX,
+            Column("children_under5", COUNT), Column("registered", COUNT),
+        ),
+        grain=("date", "region", "district", "population_type", "sex"),
+        partition=("date",),
+        checks=("district_in_region", "registered_bounds"),
+    )
+)
+_add(
+    Dataset(
+        "joint_plan", "joint_plan", "Joint Plan of Action activities",
+        (
+            Column("activity_id", IDENT), Column("area", CODE, codes=AREA_CODES),
+            Column("title", TEXT), Column("lead", CODE, codes=AGENCY_CODES),
+            Column("partners", TEXT, required=False), Column("start", DATE), Column("end", DATE),
+            Column("indicator", TEXT, required=False), Column("baseline", NUMBER, required=False),
+            Column("target", NUMBER, required=False), Column("budget_usd", NUMBER, required=False),
+            Column("undaf_outcome", TEXT, required=False),
+            Column("sdg_target", TEXT, required=False),
+        ),
+        grain=("activity_id",),
+        partition=("activity_id",),
+        checks=("start_before_end",),
+    )
+)
+_add(
+    Dataset(
+        "funding", "funding", "Funding per donor and year",
+        (
+            Column("year", YEAR), Column("donor", TEXT), Column("agency", CODE, codes=AGENCY_CODES),
+            Column("area", CODE, required=False, codes=AREA_CODES),
+            Column("pledged_usd", NUMBER), Column("received_usd", NUMBER),
+        ),
+        grain=("year", "donor", "agency", "area"),
+        partition=("year",),
+    )
+)
+_add(
+    Dataset(
+        "targets", "targets", "Indicator targets per year",
+        (
+            Column("indicator", TEXT), Column("year", YEAR),
+            Column("baseline", NUMBER, required=False), Column("target", NUMBER),
+            Column("undaf_outcome", TEXT, required=False),
+        ),
+        grain=("indicator", "year"),
+        partition=("indicator", "year"),
+    )
+)
+_add(
+    Dataset(
+        "framework", "framework", "Cooperation Framework outcomes and outputs",
+        (
+            Column("code", IDENT), Column("level", CODE, codes=_codes("outcome", "output")),
+            Column("parent", IDENT, required=False), Column("title", TEXT),
+            Column("start_year", YEAR), Column("end_year", YEAR),
+        ),
+        grain=("code",),
+        partition=("code",),
+        checks=("framework_years",),
+    )
+)
+
+# ---- Official statistics (UNHCR Refugee Population Statistics Database) -------------------------
+# Column layout of the `refugees` package / population statistics API; aliases are the headers of
+# a Refugee Data Finder download.
+
+_COUNTRY_PAIR = (
+    Column("year", YEAR, aliases=("Year",)),
+    Column("coo_name", TEXT, required=False, aliases=("Country of origin",)),
+    Column("coo", ISO3, required=False, aliases=("Country of origin (UNHCR code)",)),
+    Column("coo_iso", ISO3, aliases=("Country of origin (ISO)", "Country of origin ISO")),
+    Column("coa_name", TEXT, required=False, aliases=("Country of asylum",)),
+    Column("coa", ISO3, required=False, aliases=("Country of asylum (UNHCR code)",)),
+    Column("coa_iso", ISO3, aliases=("Country of asylum (ISO)", "Country of asylum ISO")),
+)
+
+
+def _n(name: str, *aliases: str) -> Column:
+    """An official count column: empty means 'not reported' (null), not zero."""
+    return Column(name, COUNT, required=False, aliases=aliases)
+
+
+_add(
+    Dataset(
+        "unhcr-population", "off_population", "UNHCR population statistics (end-year stock)",
+        _COUNTRY_PAIR + (
+            _n("refugees", "Refugees under UNHCR's mandate", "Refugees"),
+            _n("asylum_seekers", "Asylum-seekers", "Asylum seekers"),
+            _n("returned_refugees", "Returned refugees"),
+            _n("idps", "IDPs of concern to UNHCR", "IDPs"),
+            _n("returned_idps", "Returned IDPss", "Returned IDPs"),
+            _n("stateless", "Stateless persons", "Stateless"),
+            _n("ooc", "Others of concern", "Others of concern to UNHCR"),
+            _n("oip", "Other people in need of international protection",
+               "Venezuelans displaced abroad"),
+            _n("hst", "Host Community", "Host community"),
+        ),
+        grain=("year", "coo_iso", "coa_iso"),
+        partition=("year", "coa_iso"),
+        official=True,
+    )
+)
+_add(
+    Dataset(
+        "unhcr-solutions", "off_solutions", "UNHCR durable solutions (per year)",
+        _COUNTRY_PAIR + (
+            _n("returned_refugees", "Returned refugees"),
+            _n("resettlement", "Resettlement arrivals", "Resettlement"),
+            _n("naturalisation", "Naturalisation", "Naturalization"),
+            _n("returned_idps", "Returned IDPs", "Returned IDPss"),
+        ),
+        grain=("year", "coo_iso", "coa_iso"),
+        partition=("year", "coa_iso"),
+        official=True,
+    )
+)
+_add(
+    Dataset(
+        "unhcr-asylum-applications", "off_asylum_applications",
+        "UNHCR asylum applications (per year)",
+        _COUNTRY_PAIR + (
+            Column("procedure_type", TEXT, aliases=("Authority", "Procedure type")),
+            Column("app_type", TEXT, aliases=("Application type",)),
+            Column("dec_level", TEXT, aliases=("Decision level", "Stage of procedure")),
+            Column("app_pc", TEXT, aliases=("Cases / Persons", "Application data type")),
+            _n("applied", "Number of applications", "Applications", "Applied"),
+        ),
+        grain=("year", "coo_iso", "coa_iso", "procedure_type", "app_type", "dec_level", "app_pc"),
+        partition=("year", "coa_iso"),
+        official=True,
+    )
+)
+_add(
+    Dataset(
+        "unhcr-asylum-decisions", "off_asylum_decisions", "UNHCR asylum decisions (per year)",
+        _COUNTRY_PAIR + (
+            Column("procedure_type", TEXT, aliases=("Authority", "Procedure type")),
+            Column("dec_level", TEXT, aliases=("Decision level", "Stage of procedure")),
+            Column("dec_pc", TEXT, aliases=("Cases / Persons", "Decision data type")),
+            _n("dec_recognized", "Recognized decisions", "Recognised decisions"),
+            _n("dec_other", "Complementary protection", "Other decisions"),
+            _n("dec_rejected", "Rejected decisions"),
+            _n("dec_closed", "Otherwise closed", "Closed decisions"),
+            _n("dec_total", "Total decisions"),
+        ),
+        grain=("year", "coo_iso", "coa_iso", "procedure_type", "dec_level", "dec_pc"),
+        partition=("year", "coa_iso"),
+        official=True,
+    )
+)
+
+_DEMOGRAPHIC_BANDS = (("0_4", "0 - 4"), ("5_11", "5 - 11"), ("12_17", "12 - 17"),
+                      ("18_59", "18 - 59"), ("60", "60 and over"), ("other", "Unknown"))
+_add(
+    Dataset(
+        "unhcr-demographics", "off_demographics",
+        "UNHCR demographic and sub-national data (end-year stock)",
+        _COUNTRY_PAIR + (
+            Column("pop_type", TEXT, aliases=("Population type",)),
+            Column("location", TEXT, required=False, aliases=("Location", "Location name")),
+            Column("loc_type", TEXT, required=False, aliases=("Urban/Rural", "Location type")),
+            Column("acc_type", TEXT, required=False, aliases=("Accommodation type",)),
+            *(
+                _n(f"{sex[0]}_{band}", f"{sex} {label}", f"{sex} {label.replace(' - ', '-')}")
+                for sex in ("female", "male")
+                for band, label in _DEMOGRAPHIC_BANDS
+            ),
+            _n("f_total", "Female total", "Total female"),
+            _n("m_total", "Male total", "Total male"),
+            _n("total", "Total"),
+        ),
+        grain=("year", "coo_iso", "coa_iso", "pop_type", "location", "loc_type", "acc_type"),
+        partition=("year", "coa_iso"),
+        official=True,
+    )
+)
+
+
+def get(name: str) -> Dataset:
+    try:
+        return DATASETS[name]
+    except KeyError:
+        known = ", ".join(DATASETS)
+        raise KeyError(f"unknown dataset {name!r}; known datasets: {known}") from None
