@@ -1,0 +1,280 @@
+"""Import a file into the warehouse: validate whole, write in one transaction, log, roll back.
+
+This is a library first (the CLI and the upload page both call it):
+
+- `import_file(engine, dataset, source, user=...)` reads a CSV/XLSX/ZIP, validates every row and
+  only then opens one transaction that writes the rows and an `import_batch` log entry
+  (dataset, file name, sha256, rows, user, time).
+- An identical file (same sha256) already imported is a no-op that says so.
+- A file whose partitions (e.g. the snapshot date of `population`) are already in the warehouse is
+  refused with an explanation, unless `replace=True`: then the old rows are marked
+  `superseded_by` the new batch — kept, not deleted — so that `rollback` restores them exactly.
+- Any refusal raises `ImportRefused` and leaves the warehouse unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Connection, Engine, delete, func, insert, select, tuple_, update
+
+from data_access import datasets as ds
+from data_access import schema
+from data_access.readers import ROW, UnreadableFile, read_table
+from data_access.validation import format_problems, validate
+from data_access.warehouse import bump_data_version
+
+#: progress(stage, done, total): stage is "validated" or "written".
+Progress = Callable[[str, int, int], None]
+#: Called inside the import/rollback transaction after the rows changed: hook(connection, dataset).
+POST_CHANGE_HOOKS: list[Callable[[Connection, str], None]] = []
+
+WRITE_CHUNK = 10_000
+KEY_CHUNK = 2_000
+
+
+class ImportRefused(Exception):
+    """The import was refused; nothing was written. `problems` lists row-level problems."""
+
+    def __init__(self, message: str, problems: pl.DataFrame | None = None):
+        super().__init__(message)
+        self.problems = problems
+
+    def report(self, limit: int | None = None) -> str:
+        text = str(self)
+        if self.problems is not None and self.problems.height:
+            text += "\n" + format_problems(self.problems, limit)
+        return text
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    dataset: str
+    status: str  # "imported" | "unchanged"
+    batch_id: int | None
+    rows: int
+    replaced_rows: int
+    message: str
+
+
+@dataclass(frozen=True)
+class RollbackResult:
+    batch_id: int
+    dataset: str
+    removed_rows: int
+    restored_rows: int
+    message: str
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def import_file(engine: Engine, dataset: str, source: Path | str | bytes, *, user: str,
+                file_name: str | None = None, replace: bool = False,
+                progress: Progress | None = None) -> ImportResult:
+    """Import one file (path or bytes) into `dataset`. Raises ImportRefused."""
+    spec = ds.get(dataset)
+    if isinstance(source, bytes):
+        data = source
+        file_name = file_name or f"{dataset}-upload"
+    else:
+        path = Path(source)
+        data = path.read_bytes()
+        file_name = file_name or path.name
+    digest = sha256(data)
+    existing = _active_batch_with_hash(engine, spec.name, digest)
+    if existing is not None:
+        return _unchanged(spec, existing)
+    try:
+        raw = read_table(data, file_name, spec)
+    except UnreadableFile as exc:
+        raise ImportRefused(f"{file_name}: {exc}") from exc
+    typed, problems = validate(spec, raw.frame, raw.missing_columns)
+    if progress:
+        progress("validated", raw.frame.height, raw.frame.height)
+    return _write(engine, spec, typed, problems, digest, file_name, user, replace, progress)
+
+
+def import_frame(engine: Engine, dataset: str, frame: pl.DataFrame, *, file_name: str, user: str,
+                 replace: bool = False, progress: Progress | None = None) -> ImportResult:
+    """Import a Polars frame with the dataset's columns, exactly as if it were a CSV file."""
+    spec = ds.get(dataset)
+    as_text = frame.with_columns(pl.col(c).cast(pl.Utf8) for c in frame.columns)
+    digest = sha256(as_text.write_csv().encode())
+    existing = _active_batch_with_hash(engine, spec.name, digest)
+    if existing is not None:
+        return _unchanged(spec, existing)
+    missing = [c.name for c in spec.columns if c.required and c.name not in frame.columns]
+    typed, problems = validate(spec, as_text, missing)
+    if progress:
+        progress("validated", frame.height, frame.height)
+    return _write(engine, spec, typed, problems, digest, file_name, user, replace, progress)
+
+
+def _unchanged(spec: ds.Dataset, batch: dict) -> ImportResult:
+    return ImportResult(
+        spec.name, "unchanged", batch["id"], 0, 0,
+        f"identical file already imported as batch {batch['id']} ({batch['file_name']}, "
+        f"{batch['imported_at']:%Y-%m-%d %H:%M} by {batch['user_name']}): nothing to do",
+    )
+
+
+def _active_batch_with_hash(engine: Engine, dataset: str, digest: str) -> dict | None:
+    b = schema.import_batch
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(b).where(b.c.dataset == dataset, b.c.sha256 == digest, b.c.status == "active")
+        ).mappings().first()
+    return dict(row) if row else None
+
+
+def _write(engine: Engine, spec: ds.Dataset, typed: pl.DataFrame, problems: pl.DataFrame,
+           digest: str, file_name: str, user: str, replace: bool,
+           progress: Progress | None) -> ImportResult:
+    if problems.height:
+        raise ImportRefused(
+            f"{file_name}: {problems.height} problem(s) found; nothing was imported. "
+            "Fix the file and import it again.", problems)
+    if typed.height == 0:
+        raise ImportRefused(f"{file_name}: the file has no data rows; nothing was imported.")
+    rows = typed.drop(ROW)
+    table = schema.table_for(spec.name)
+    with engine.begin() as conn:
+        keys = rows.select(spec.partition).unique()
+        overlap = _overlap(conn, table, spec, keys)
+        if overlap.height and not replace:
+            raise ImportRefused(_overlap_message(conn, spec, file_name, overlap))
+        batch_id = conn.execute(
+            insert(schema.import_batch).values(
+                dataset=spec.name, file_name=file_name[:255], sha256=digest, rows=rows.height,
+                replaced_rows=0, user_name=user[:120], imported_at=datetime.now(UTC),
+                status="active",
+            ).returning(schema.import_batch.c.id)
+        ).scalar_one()
+        replaced = _supersede(conn, table, spec, keys, batch_id) if overlap.height else 0
+        rows = rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
+        for start in range(0, rows.height, WRITE_CHUNK):
+            chunk = rows.slice(start, WRITE_CHUNK)
+            conn.execute(insert(table), chunk.to_dicts())
+            if progress:
+                progress("written", min(start + WRITE_CHUNK, rows.height), rows.height)
+        conn.execute(update(schema.import_batch).where(schema.import_batch.c.id == batch_id)
+                     .values(replaced_rows=replaced))
+        bump_data_version(conn)
+        for hook in POST_CHANGE_HOOKS:
+            hook(conn, spec.name)
+    message = f"imported {rows.height:,} rows into {spec.name} as batch {batch_id}"
+    if replaced:
+        message += f"; {replaced:,} earlier rows replaced (kept for rollback)"
+    return ImportResult(spec.name, "imported", batch_id, rows.height, replaced, message)
+
+
+def _key_chunks(keys: pl.DataFrame):
+    for start in range(0, keys.height, KEY_CHUNK):
+        yield [tuple(r) for r in keys.slice(start, KEY_CHUNK).iter_rows()]
+
+
+def _key_filter(table, spec: ds.Dataset, chunk: list[tuple]):
+    columns = [table.c[name] for name in spec.partition]
+    if len(columns) == 1:
+        return columns[0].in_([k[0] for k in chunk])
+    return tuple_(*columns).in_(chunk)
+
+
+def _overlap(conn: Connection, table, spec: ds.Dataset, keys: pl.DataFrame) -> pl.DataFrame:
+    """Current rows sharing a partition with the file: count per batch and partition key."""
+    found = []
+    columns = [table.c[name] for name in spec.partition]
+    for chunk in _key_chunks(keys):
+        result = conn.execute(
+            select(table.c.batch_id, *columns, func.count().label("rows"))
+            .where(table.c.superseded_by.is_(None), _key_filter(table, spec, chunk))
+            .group_by(table.c.batch_id, *columns)
+        ).all()
+        found.extend(result)
+    return pl.DataFrame([tuple(r) for r in found],
+                        schema=["batch_id", *spec.partition, "rows"], orient="row")
+
+
+def _overlap_message(conn: Connection, spec: ds.Dataset, file_name: str,
+                     overlap: pl.DataFrame) -> str:
+    b = schema.import_batch
+    batch_ids = overlap.get_column("batch_id").unique().sort().to_list()
+    batches = conn.execute(select(b.c.id, b.c.file_name, b.c.imported_at, b.c.user_name)
+                           .where(b.c.id.in_(batch_ids))).all()
+    keys = overlap.select(spec.partition).unique().sort(spec.partition)
+    shown = ", ".join(" / ".join(str(v) for v in row) for row in keys.head(8).iter_rows())
+    if keys.height > 8:
+        shown += f" and {keys.height - 8} more"
+    described = "; ".join(f"batch {i} ({name}, {when:%Y-%m-%d} by {who})"
+                          for i, name, when, who in batches)
+    total = overlap.get_column("rows").sum()
+    return (
+        f"{file_name}: the warehouse already holds {total:,} {spec.name} rows for "
+        f"{' / '.join(spec.partition)} {shown}, from {described}. Nothing was imported. "
+        "If this file is the corrected version, import it again with --replace "
+        "(the earlier rows are kept and come back if you roll this import back)."
+    )
+
+
+def _supersede(conn: Connection, table, spec: ds.Dataset, keys: pl.DataFrame, batch_id: int) -> int:
+    replaced = 0
+    for chunk in _key_chunks(keys):
+        result = conn.execute(
+            update(table)
+            .where(table.c.superseded_by.is_(None), _key_filter(table, spec, chunk))
+            .values(superseded_by=batch_id)
+        )
+        replaced += result.rowcount
+    return replaced
+
+
+def rollback(engine: Engine, batch_id: int, *, user: str) -> RollbackResult:
+    """Remove one batch exactly: its rows go, the rows it replaced come back."""
+    b = schema.import_batch
+    with engine.begin() as conn:
+        batch = conn.execute(select(b).where(b.c.id == batch_id)).mappings().first()
+        if batch is None:
+            raise ImportRefused(f"there is no batch {batch_id}")
+        if batch["status"] != "active":
+            raise ImportRefused(f"batch {batch_id} was already rolled back "
+                                f"({batch['rolled_back_at']:%Y-%m-%d} by {batch['rolled_back_by']})")
+        table = schema.table_for(batch["dataset"])
+        later = conn.execute(
+            select(table.c.superseded_by).distinct()
+            .where(table.c.batch_id == batch_id, table.c.superseded_by.is_not(None))
+        ).scalars().all()
+        if later:
+            raise ImportRefused(
+                f"batch {batch_id} was itself replaced by batch(es) "
+                f"{', '.join(map(str, sorted(later)))}: roll those back first")
+        removed = conn.execute(delete(table).where(table.c.batch_id == batch_id)).rowcount
+        restored = conn.execute(update(table).where(table.c.superseded_by == batch_id)
+                                .values(superseded_by=None)).rowcount
+        conn.execute(update(b).where(b.c.id == batch_id).values(
+            status="rolled_back", rolled_back_at=datetime.now(UTC), rolled_back_by=user[:120]))
+        bump_data_version(conn)
+        for hook in POST_CHANGE_HOOKS:
+            hook(conn, batch["dataset"])
+    message = f"rolled back batch {batch_id} ({batch['dataset']}): {removed:,} rows removed"
+    if restored:
+        message += f", {restored:,} earlier rows restored"
+    return RollbackResult(batch_id, batch["dataset"], removed, restored, message)
+
+
+def list_batches(engine: Engine, dataset: str | None = None) -> pl.DataFrame:
+    b = schema.import_batch
+    query = select(b).order_by(b.c.id)
+    if dataset:
+        query = query.where(b.c.dataset == dataset)
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    if not rows:
+        return pl.DataFrame(schema=[c.name for c in b.columns])
+    return pl.DataFrame([dict(r) for r in rows], infer_schema_length=None)
