@@ -1,0 +1,157 @@
+"""Cached loaders: the only data_access module that knows about Streamlit.
+
+- `engine(url)`: one SQLAlchemy engine per warehouse URL for the whole server (`st.cache_resource`).
+- `warehouse_status()`: is the warehouse there and initialised? Returns its URL and data version
+  (re-read every few seconds) or raises `WarehouseUnavailable` with a message that says what to do.
+- `headline(...)`: the Home page figures, cached per (warehouse, data version, year, region,
+  audience). The data version changes with every import and rollback, so a new import shows at
+  once; the audience is part of the key because disclosure control is applied here, before any
+  value reaches a page (`st.cache_data` is shared by every user).
+
+Every SQLAlchemy or OS error becomes `WarehouseUnavailable`; pages never see a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from data_access import headline as hl
+from data_access import warehouse
+from data_access.config import warehouse_url
+from data_access.engine import WarehouseUnavailable, make_engine
+
+_LOG = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: How long a read of the warehouse data version is reused (seconds).
+DATA_VERSION_TTL = 5
+
+INIT_HINT = (
+    "Run `hamkori init --demo` to create the demo warehouse, or set `HAMKORI_WAREHOUSE_URL` "
+    "to the address of your warehouse."
+)
+
+
+@dataclass(frozen=True)
+class WarehouseStatus:
+    url: str
+    data_version: int
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a valid database URL)"
+
+
+class WarehouseProblem(WarehouseUnavailable):
+    """`WarehouseUnavailable` with a separate hint on what to do."""
+
+    def __init__(self, message: str, hint: str = INIT_HINT) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda eng: eng.dispose())
+def engine(url: str) -> Engine:
+    """One engine (and connection pool) per warehouse URL, shared by all sessions."""
+    return make_engine(url)
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file `url` points to when it does not exist (connecting would create it)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    path = Path(database)
+    return None if path.exists() else path
+
+
+def _guarded(url: str, action: Callable[[], T]) -> T:
+    """Run `action`, turning any database or OS error into a friendly `WarehouseProblem`."""
+    try:
+        return action()
+    except WarehouseUnavailable:
+        raise
+    except ArgumentError as exc:
+        raise WarehouseProblem(
+            "`HAMKORI_WAREHOUSE_URL` is not a database address Hamkori can use.",
+            "Check `HAMKORI_WAREHOUSE_URL` (for example `sqlite:///data/hamkori.sqlite` or "
+            "`postgresql+psycopg://user@host/hamkori`), or unset it to use the embedded "
+            "warehouse.",
+        ) from exc
+    except (SQLAlchemyError, OSError, ImportError) as exc:
+        _LOG.warning("warehouse %s unavailable: %r", safe_url(url), exc)
+        raise WarehouseProblem(
+            f"The warehouse at `{safe_url(url)}` cannot be read "
+            f"({type(exc).__name__}).",
+            "Check `HAMKORI_WAREHOUSE_URL` and that the database server is running; "
+            "if the file is damaged, restore it from a backup or run `hamkori init --demo`.",
+        ) from exc
+
+
+@st.cache_data(ttl=DATA_VERSION_TTL, show_spinner=False)
+def _data_version(url: str) -> int:
+    def read() -> int:
+        missing = _missing_sqlite_file(url)
+        if missing is not None:
+            raise WarehouseProblem(f"There is no warehouse at `{missing}` yet.")
+        eng = engine(url)
+        if not warehouse.is_initialised(eng):
+            raise WarehouseProblem(f"The warehouse at `{safe_url(url)}` is not initialised.")
+        with eng.connect() as connection:
+            return warehouse.data_version(connection)
+
+    return _guarded(url, read)
+
+
+def warehouse_status() -> WarehouseStatus:
+    """The configured warehouse and its data version; raises `WarehouseProblem`."""
+    url = warehouse_url()
+    return WarehouseStatus(url, _data_version(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _data_years(url: str, data_version: int) -> tuple[int, int] | None:
+    def read() -> tuple[int, int] | None:
+        with engine(url).connect() as connection:
+            return hl.data_years(connection)
+
+    return _guarded(url, read)
+
+
+def data_years() -> tuple[int, int] | None:
+    """First and last year with data, or None for an empty warehouse."""
+    status = warehouse_status()
+    return _data_years(status.url, status.data_version)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _headline(url: str, data_version: int, year: int, region: str | None, audience: str
+              ) -> dict[str, hl.HeadlineFigure]:
+    def read() -> dict[str, hl.HeadlineFigure]:
+        with engine(url).connect() as connection:
+            return hl.headline_figures(connection, year, region)
+
+    return hl.disclose(_guarded(url, read), audience)
+
+
+def headline(year: int, region: str | None, audience: str) -> dict[str, hl.HeadlineFigure]:
+    """Home page figures as `audience` may see them (small counts already suppressed)."""
+    status = warehouse_status()
+    return _headline(status.url, status.data_version, year, region, audience)
