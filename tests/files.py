@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import polars as pl
+import pytest
 
 GOOD: dict[str, str] = {
     "population": """date,population_type,origin,region,district,sex,age_group,persons
@@ -78,3 +80,16 @@ def with_row(dataset: str, **changes: str) -> str:
     row = frame.head(1).to_dicts()[0]
     row.update(changes)
     return GOOD[dataset] + ",".join("" if v is None else str(v) for v in row.values()) + "\n"
+
+
+#: The real UNHCR files (../shared/reference, beside the repository in CI): never copied here.
+TJK = Path(__file__).resolve().parents[2] / "shared" / "reference" / "unhcr" / "tjk"
+FILES = {  # dataset -> file in TJK
+    "unhcr-population": "population_tjk.csv",
+    "unhcr-solutions": "solutions_tjk.csv",
+    "unhcr-asylum-applications": "asylum_applications_tjk.csv",
+    "unhcr-asylum-decisions": "asylum_decisions_tjk.csv",
+    "unhcr-demographics": "demographics_tjk.csv",
+}
+needs_reference = pytest.mark.skipif(
+    not TJK.is_dir(), reason="../shared/reference/unhcr/tjk is not beside the repository")

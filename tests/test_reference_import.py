@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
+from files import FILES, TJK, needs_reference
 from sqlalchemy import func, select
 
 from data_access import importer, schema
 
-TJK = Path(__file__).resolve().parents[2] / "shared" / "reference" / "unhcr" / "tjk"
-FILES = {
-    "unhcr-population": "population_tjk.csv",
-    "unhcr-solutions": "solutions_tjk.csv",
-    "unhcr-asylum-applications": "asylum_applications_tjk.csv",
-    "unhcr-asylum-decisions": "asylum_decisions_tjk.csv",
-    "unhcr-demographics": "demographics_tjk.csv",
-}
 ROWS = {"unhcr-population": 928, "unhcr-solutions": 134, "unhcr-asylum-applications": 757,
         "unhcr-asylum-decisions": 729, "unhcr-demographics": 1551}
 
-pytestmark = pytest.mark.skipif(not TJK.is_dir(), reason="../shared/reference is not beside the repo")
+pytestmark = needs_reference
 
 
 def total(engine, dataset, column, conditions):

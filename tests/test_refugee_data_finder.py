@@ -14,20 +14,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from files import FILES, TJK, needs_reference
 from sqlalchemy import select
 
 from data_access import datasets as ds
 from data_access import importer, schema
 
-TJK = Path(__file__).resolve().parents[2] / "shared" / "reference" / "unhcr" / "tjk"
-FILES = {
-    "unhcr-population": "population_tjk.csv",
-    "unhcr-solutions": "solutions_tjk.csv",
-    "unhcr-asylum-applications": "asylum_applications_tjk.csv",
-    "unhcr-asylum-decisions": "asylum_decisions_tjk.csv",
-    "unhcr-demographics": "demographics_tjk.csv",
-}
-pytestmark = pytest.mark.skipif(not TJK.is_dir(), reason="../shared/reference is not beside the repo")
+pytestmark = needs_reference
 
 
 def website_zip(dataset: str, source: Path) -> bytes:
