@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, tuple_,
 from data_access import datasets as ds
 from data_access import schema
 from data_access.readers import ROW, UnreadableFile, read_table
-from data_access.validation import format_problems, validate
+from data_access.validation import PROBLEM_SCHEMA, format_problems, validate
 from data_access.warehouse import bump_data_version
 
 #: progress(stage, done, total): stage is "validated" or "written".
@@ -96,9 +96,22 @@ def import_file(engine: Engine, dataset: str, source: Path | str | bytes, *, use
     except UnreadableFile as exc:
         raise ImportRefused(f"{file_name}: {exc}") from exc
     typed, problems = validate(spec, raw.frame, raw.missing_columns)
+    if raw.unknown_columns and not spec.official:
+        # A misspelt column would otherwise be dropped silently: the template is the contract.
+        # (Official downloads may carry extra columns we do not keep; those are ignored.)
+        problems = pl.concat([_unknown_column_problems(spec, raw.unknown_columns), problems])
     if progress:
         progress("validated", raw.frame.height, raw.frame.height)
     return _write(engine, spec, typed, problems, digest, file_name, user, replace, progress)
+
+
+def _unknown_column_problems(spec: ds.Dataset, names: list[str]) -> pl.DataFrame:
+    expected = ", ".join(spec.column_names)
+    return pl.DataFrame(
+        {"row": [None] * len(names), "column": names, "value": [None] * len(names),
+         "reason": [f"unknown column (the {spec.name} template has: {expected})"] * len(names)},
+        schema=PROBLEM_SCHEMA,
+    )
 
 
 def import_frame(engine: Engine, dataset: str, frame: pl.DataFrame, *, file_name: str, user: str,

@@ -282,3 +282,10 @@ def test_import_frame_matches_import_file(engine):
     assert result.rows == 3
     again = importer.import_frame(engine, "statelessness", frame, file_name="frame", user="t")
     assert again.status == "unchanged"
+
+
+def test_misspelt_column_is_refused_not_dropped(engine):
+    text = GOOD["population"].replace(",district,", ",distrct,")
+    exc = refused(engine, "population", text)
+    assert exc.problems.filter(pl.col("column") == "distrct").item(0, "reason").startswith(
+        "unknown column")
