@@ -76,3 +76,47 @@ def test_helpers_see_the_page_and_what_goes_wrong_in_it(browser_page, tmp_path):
     assert any("hamkori-test-boom" in e for e in errors), errors
     assert "https://example.org/logo.png" in external
     assert any("ERR_NAME_NOT_RESOLVED" in e and "example.org" in e for e in errors), errors
+
+
+@pytest.fixture(scope="module")
+def demo_warehouse_url(tmp_path_factory) -> str:
+    from data_access.demo import load_demo
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'warehouse.sqlite'}"
+    eng = make_engine(url)
+    upgrade(eng)
+    load_demo(eng)
+    eng.dispose()
+    return url
+
+
+def metric_value(page, label: str) -> str:
+    tile = page.locator("[data-testid='stMetric']", has_text=label).first
+    return tile.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def test_region_filter_updates_numbers_and_a_shared_url_restores_the_view(browser_page,
+                                                                          demo_warehouse_url):
+    page = browser_page
+    with streamlit_server(APP, {"HAMKORI_WAREHOUSE_URL": demo_warehouse_url}) as base_url:
+        page.goto(f"{base_url}/?audience=unhcr")
+        wait_for_app(page, "home-demo-national")
+        national = metric_value(page, "Refugees")
+        assert national.replace(",", "").isdigit() and int(national.replace(",", "")) > 8000
+
+        page.locator("[data-testid='stSelectbox']", has_text="Region").locator("input").click()
+        page.get_by_role("option", name="Sughd").click()
+        page.wait_for_function("() => window.location.search.includes('region=')")
+        wait_for_app(page, "home-demo-sughd")
+        sughd = metric_value(page, "Refugees")
+        assert sughd != national
+        shared_url = page.url
+
+        other = page.context.new_page()
+        other.goto(shared_url)
+        wait_for_app(other, "home-demo-shared-url")
+        assert metric_value(other, "Refugees") == sughd
+        region_box = other.locator("[data-testid='stSelectbox']", has_text="Region")
+        assert "Sughd" in (region_box.inner_text() + region_box.locator("input").input_value())
+        errors = list(page.console_errors)
+    assert errors == []
