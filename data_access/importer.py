@@ -172,11 +172,7 @@ def _write(engine: Engine, spec: ds.Dataset, typed: pl.DataFrame, problems: pl.D
         ).scalar_one()
         replaced = _supersede(conn, table, spec, keys, batch_id) if overlap.height else 0
         rows = rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
-        for start in range(0, rows.height, WRITE_CHUNK):
-            chunk = rows.slice(start, WRITE_CHUNK)
-            conn.execute(insert(table), chunk.to_dicts())
-            if progress:
-                progress("written", min(start + WRITE_CHUNK, rows.height), rows.height)
+        _insert_rows(conn, table, rows, progress)
         conn.execute(update(schema.import_batch).where(schema.import_batch.c.id == batch_id)
                      .values(replaced_rows=replaced))
         bump_data_version(conn)
@@ -186,6 +182,30 @@ def _write(engine: Engine, spec: ds.Dataset, typed: pl.DataFrame, problems: pl.D
     if replaced:
         message += f"; {replaced:,} earlier rows replaced (kept for rollback)"
     return ImportResult(spec.name, "imported", batch_id, rows.height, replaced, message)
+
+
+def _insert_rows(conn: Connection, table, rows: pl.DataFrame, progress: Progress | None) -> None:
+    """Bulk insert inside the open transaction: COPY on PostgreSQL, executemany elsewhere."""
+    postgres = conn.dialect.name == "postgresql"
+    for start in range(0, rows.height, WRITE_CHUNK):
+        chunk = rows.slice(start, WRITE_CHUNK)
+        if postgres:
+            _copy_chunk(conn, table, chunk)
+        else:
+            conn.execute(insert(table), chunk.to_dicts())
+        if progress:
+            progress("written", min(start + WRITE_CHUNK, rows.height), rows.height)
+
+
+def _copy_chunk(conn: Connection, table, chunk: pl.DataFrame) -> None:
+    """PostgreSQL COPY of one chunk as CSV: strings quoted (so '' stays ''), nulls unquoted."""
+    from psycopg import sql
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, chunk.columns)))
+    payload = chunk.write_csv(include_header=False, quote_style="non_numeric", null_value="")
+    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.write(payload)
 
 
 def _key_chunks(keys: pl.DataFrame):

@@ -289,3 +289,22 @@ def test_misspelt_column_is_refused_not_dropped(engine):
     exc = refused(engine, "population", text)
     assert exc.problems.filter(pl.col("column") == "distrct").item(0, "reason").startswith(
         "unknown column")
+
+
+def test_text_survives_the_bulk_path_exactly(any_engine):
+    """Quotes, commas, new lines, Cyrillic and empty-vs-null come back as written (COPY on PG)."""
+    import datetime as dt
+
+    titles = ['Said "yes", then left', "Line one\nline two", "Регистрация рождений; 50 %"]
+    frame = pl.DataFrame({
+        "activity_id": ["A1", "A2", "A3"], "area": ["education"] * 3, "title": titles,
+        "lead": ["UNHCR", "UNICEF", "JOINT"], "partners": [None, "", "Ministry, NGO"],
+        "start": [dt.date(2020, 1, 1)] * 3, "end": [dt.date(2026, 1, 1)] * 3,
+    })
+    importer.import_frame(any_engine, "joint_plan", frame, file_name="jp", user="t")
+    table = schema.table_for("joint_plan")
+    with any_engine.connect() as conn:
+        stored = conn.execute(select(table.c.title, table.c.partners, table.c.baseline)
+                              .order_by(table.c.activity_id)).all()
+    assert [tuple(r) for r in stored] == [(titles[0], None, None), (titles[1], "", None),
+                                          (titles[2], "Ministry, NGO", None)]
