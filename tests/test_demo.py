@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 
 import polars as pl
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from data_access import datasets as ds
 from data_access import demo
 from data_access import reference as ref
+from data_access.validation import validate
 
 END_2025 = dt.date(2025, 12, 31)
 OFFICE_DATASETS = {
@@ -54,12 +54,8 @@ def test_no_duplicate_grain(frames, name):
     assert frames[name].select(grain).is_duplicated().sum() == 0
 
 
-@pytest.mark.skipif(importlib.util.find_spec("data_access.validation") is None,
-                    reason="validation module not written yet")
 @pytest.mark.parametrize("name", sorted(OFFICE_DATASETS))
 def test_every_frame_passes_validation(frames, name):
-    from data_access.validation import validate
-
     _typed, problems = validate(ds.get(name), frames[name])
     assert problems.height == 0, problems.head(10)
 
@@ -331,9 +327,9 @@ def test_scale_gives_exact_row_counts_with_unique_grain():
 # ---- Loading through the importer ---------------------------------------------------------------
 
 
-@pytest.mark.skipif(importlib.util.find_spec("data_access.importer") is None,
-                    reason="importer module not written yet")
-def test_load_demo_imports_every_dataset(engine):
+def test_load_demo_imports_every_dataset(any_engine):
+    """The demo loads through the importer on both warehouses, and loading it again is a no-op."""
+    engine = any_engine
     from sqlalchemy import func, select
 
     from data_access import schema
