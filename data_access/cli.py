@@ -99,9 +99,11 @@ def init(ctx: click.Context, demo: bool, seed: int, scale: int | None) -> None:
 @click.option("--user", default=None, help="Who is importing (default: $HAMKORI_USER or login).")
 @click.option("--max-problems", default=200, show_default=True,
               help="How many problems to print (all are counted).")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write every problem to this CSV (row, column, value, reason) for the partner.")
 @click.pass_context
 def import_(ctx: click.Context, dataset: str, file: Path, replace: bool, user: str | None,
-            max_problems: int) -> None:
+            max_problems: int, report: Path | None) -> None:
     """Validate FILE whole and import it into DATASET in one transaction."""
     engine = _engine(ctx)
     click.echo(f"importing {file.name} into {dataset} …", err=True)
@@ -109,6 +111,9 @@ def import_(ctx: click.Context, dataset: str, file: Path, replace: bool, user: s
         result = importer.import_file(engine, dataset, file, user=user or config.current_user(),
                                       replace=replace, progress=_progress)
     except importer.ImportRefused as exc:
+        if report is not None and exc.problems is not None:
+            exc.problems.write_csv(report)
+            click.echo(f"all {exc.problems.height:,} problems written to {report}", err=True)
         _fail(exc.report(max_problems))
     click.echo(result.message)
 

@@ -171,14 +171,20 @@ class PostgresServer:
     def create_database(self, prefix: str = "test") -> str:
         """CREATE DATABASE <prefix>_<uuid>; returns its name."""
         name = f"{prefix}_{uuid.uuid4().hex}"
-        with self.admin_engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        self._admin_sql("CREATE DATABASE {}", name)
         return name
 
     def drop_database(self, name: str) -> None:
         """DROP DATABASE ... WITH (FORCE): also when a test left connections open."""
+        self._admin_sql("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+    def _admin_sql(self, statement: str, database: str) -> None:
+        """Run a statement naming a database (identifiers cannot be bind parameters: quote them)."""
+        from psycopg import sql
+
         with self.admin_engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            raw = conn.connection.driver_connection
+            raw.execute(sql.SQL(statement).format(sql.Identifier(database)))
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         """Connect once (useful for an external server given by URL); raise with the cause."""

@@ -73,6 +73,16 @@ def test_bad_file_lists_every_problem_and_exits_non_zero(run, tmp_path):
     assert 'row 6, column persons, value "-1": negative count' in result.output
     assert "no imports yet" in run("batches").output
 
+    report = tmp_path / "problems.csv"
+    result = run("import", "population", str(tmp_path / "bad.csv"), "--report", str(report),
+                 "--max-problems", "1")
+    assert result.exit_code == 1 and "and 1 more problems" in result.output
+    assert report.read_text().splitlines() == [
+        "row,column,value,reason",
+        "6,district,Vahdat,\"district Vahdat is in region TJ-RA, not TJ-SU\"",
+        "6,persons,-1,negative count",
+    ]
+
 
 def test_datasets_lists_templates(run):
     result = run("datasets")
