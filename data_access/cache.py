@@ -27,7 +27,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from data_access import headline as hl
 from data_access import warehouse
 from data_access.config import warehouse_url
-from data_access.engine import WarehouseUnavailable, make_engine
+from data_access.engine import WarehouseUnavailable, make_engine, safe_url
 
 _LOG = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -45,14 +45,6 @@ INIT_HINT = (
 class WarehouseStatus:
     url: str
     data_version: int
-
-
-def safe_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "(not a valid database URL)"
 
 
 class WarehouseProblem(WarehouseUnavailable):

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import config, importer, warehouse
 from data_access import datasets as ds
-from data_access.engine import make_engine
+from data_access.engine import make_engine, safe_url
 from data_access.validation import format_problems
 
 EXIT_REFUSED = 1
@@ -32,18 +32,12 @@ def _engine(ctx: click.Context, *, must_exist: bool = True):
     try:
         engine = make_engine(url)
         if must_exist and not warehouse.is_initialised(engine):
-            _fail(f"the warehouse at {_safe(url)} is not initialised: run `hamkori init` first",
+            _fail(f"the warehouse at {safe_url(url)} is not initialised: run `hamkori init` first",
                   EXIT_UNAVAILABLE)
         return engine
     except SQLAlchemyError as exc:
-        _fail(f"cannot open the warehouse at {_safe(url)}: {exc.__class__.__name__}: "
+        _fail(f"cannot open the warehouse at {safe_url(url)}: {exc.__class__.__name__}: "
               f"{str(exc).splitlines()[0]}", EXIT_UNAVAILABLE)
-
-
-def _safe(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def _fail(message: str, code: int = EXIT_REFUSED):
@@ -79,7 +73,7 @@ def init(ctx: click.Context, demo: bool, seed: int, scale: int | None) -> None:
         warehouse.upgrade(engine)
     except SQLAlchemyError as exc:
         _fail(f"could not create the schema: {str(exc).splitlines()[0]}", EXIT_UNAVAILABLE)
-    click.echo(f"warehouse ready at {_safe(ctx.obj['url'])}")
+    click.echo(f"warehouse ready at {safe_url(ctx.obj['url'])}")
     if demo:
         from data_access import demo as demo_data
 

@@ -6,12 +6,21 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from data_access.config import warehouse_url
 
 
 class WarehouseUnavailable(RuntimeError):
     """The warehouse cannot be reached or is not initialised; the message says what to do."""
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a valid database URL)"
 
 
 def make_engine(url: str | None = None) -> Engine:

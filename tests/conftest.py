@@ -33,7 +33,11 @@ def sqlite_url(tmp_path) -> str:
 @pytest.fixture
 def engine(sqlite_url):
     """A migrated, empty SQLite warehouse (see `any_engine` for the PostgreSQL twin)."""
-    eng = make_engine(sqlite_url)
+    yield from _migrated_engine(sqlite_url)
+
+
+def _migrated_engine(url: str):
+    eng = make_engine(url)
     upgrade(eng)
     yield eng
     eng.dispose()
@@ -109,10 +113,7 @@ def warehouse_url(request, tmp_path) -> str:
 @pytest.fixture
 def any_engine(warehouse_url):
     """A migrated, empty warehouse engine on SQLite and on PostgreSQL."""
-    eng = make_engine(warehouse_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
+    yield from _migrated_engine(warehouse_url)
 
 
 # --------------------------------------------------------------------------- browser
