@@ -5,6 +5,9 @@
     hamkori batches [--dataset DATASET]
     hamkori rollback BATCH
     hamkori datasets
+    hamkori report [--period P] [--as-of DATE] [--by DIM[,DIM]] [--audience ROLE] [--country ISO3]
+                   [--region CODE] [--indicator CODE[,CODE]] [--format json|csv]
+    hamkori docs [--check]
 
 The warehouse is `HAMKORI_WAREHOUSE_URL` (default: the SQLite file under data/). Exit status is
 non-zero on any refusal, and the warehouse is then unchanged.
@@ -142,6 +145,73 @@ def rollback(ctx: click.Context, batch: int, user: str | None) -> None:
     except importer.ImportRefused as exc:
         _fail(str(exc))
     click.echo(result.message)
+
+
+@main.command()
+@click.option("--period", default=None,
+              help="2025 | 2025-Q3 | 2025-07 | 2024/25 (default: the last complete year).")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Read stocks and cut flows at this date (default: the period's last day).")
+@click.option("--by", default="", help="Disaggregate by these dimensions, e.g. region,sex.")
+@click.option("--audience", default="donor", show_default=True,
+              help="Whose view: unhcr | unicef | donor | admin (disclosure control applies).")
+@click.option("--country", default="TJK", show_default=True,
+              help="Country of asylum of the official statistics (ISO3).")
+@click.option("--region", default=None, help="Only this region (ISO 3166-2:TJ code).")
+@click.option("--indicator", "indicators", default="",
+              help="Only these indicator codes (default: all the audience may see).")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True)
+@click.option("--no-compare", is_flag=True, help="Skip the previous-period comparisons.")
+@click.pass_context
+def report(ctx: click.Context, period: str | None, as_of, by: str, audience: str, country: str,
+           region: str | None, indicators: str, fmt: str, no_compare: bool) -> None:
+    """Print every indicator for a period, as AUDIENCE may see it."""
+    from datetime import date
+
+    from data_access import indicators as ind
+    from metrics import engine
+    from metrics import report as rpt
+    from metrics.periods import Period, PeriodError
+
+    try:
+        chosen = Period.parse(period) if period else Period.parse(str(date.today().year - 1))
+    except PeriodError as exc:
+        _fail(str(exc))
+    dims = tuple(d.strip() for d in by.split(",") if d.strip())
+    codes = [c.strip() for c in indicators.split(",") if c.strip()] or None
+    filters = {"region": (region,)} if region else {}
+    try:
+        request = engine.Request(chosen, audience, as_of=as_of.date() if as_of else None, by=dims,
+                                 filters=filters, country=country.upper(),
+                                 thresholds=config.disclosure_thresholds(),
+                                 compare=not no_compare)
+        with _engine(ctx).connect() as connection:
+            results = ind.compute(connection, request, codes)
+    except (engine.RequestError, KeyError, ValueError) as exc:
+        _fail(str(exc).strip('"'))
+    except SQLAlchemyError as exc:
+        _fail(f"cannot read the warehouse: {str(exc).splitlines()[0]}", EXIT_UNAVAILABLE)
+    shaped = rpt.shape(results, dims)
+    click.echo(rpt.to_json(shaped) if fmt == "json" else rpt.to_csv(shaped), nl=fmt == "json")
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Fail if docs/indicators.md is out of date.")
+def docs(check: bool) -> None:
+    """Write the indicator reference (docs/indicators.md) from the catalogue."""
+    from metrics.docs import render
+
+    target = config.PROJECT_ROOT / "docs" / "indicators.md"
+    text = render()
+    if check:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            _fail(f"{target} is out of date: run `hamkori docs`")
+        click.echo(f"{target} is up to date")
+        return
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}")
 
 
 @main.command()

@@ -19,3 +19,25 @@ def warehouse_url() -> str:
 def current_user() -> str:
     """Who is recorded in the import log for command-line actions."""
     return os.environ.get("HAMKORI_USER", "").strip() or getpass.getuser()
+
+
+def disclosure_thresholds() -> dict[str, int | None]:
+    """Small-cell threshold per audience (DOMAIN §7): defaults, overridden by
+    `HAMKORI_DISCLOSURE_THRESHOLDS`, e.g. `donor=10,unicef=5` (`none` = exact counts)."""
+    from metrics.disclosure import DEFAULT_THRESHOLDS
+
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    text = os.environ.get("HAMKORI_DISCLOSURE_THRESHOLDS", "").strip()
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        audience, _, value = item.partition("=")
+        audience, value = audience.strip(), value.strip().lower()
+        if not audience or not value:
+            raise ValueError(f"HAMKORI_DISCLOSURE_THRESHOLDS: {item!r} is not audience=number")
+        if value == "none":
+            thresholds[audience] = None
+            continue
+        if not value.isdigit() or int(value) < 2:
+            raise ValueError(f"HAMKORI_DISCLOSURE_THRESHOLDS: threshold for {audience} must be "
+                             "a whole number of at least 2 (or none)")
+        thresholds[audience] = int(value)
+    return thresholds

@@ -23,8 +23,8 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Connection, Engine, delete, func, insert, select, tuple_, update
 
+from data_access import analytics, schema
 from data_access import datasets as ds
-from data_access import schema
 from data_access.readers import ROW, UnreadableFile, read_table
 from data_access.validation import PROBLEM_SCHEMA, format_problems, validate
 from data_access.warehouse import bump_data_version
@@ -176,6 +176,7 @@ def _write(engine: Engine, spec: ds.Dataset, typed: pl.DataFrame, problems: pl.D
         conn.execute(update(schema.import_batch).where(schema.import_batch.c.id == batch_id)
                      .values(replaced_rows=replaced))
         bump_data_version(conn)
+        analytics.rebuild(conn, spec.name)
         for hook in POST_CHANGE_HOOKS:
             hook(conn, spec.name)
     message = f"imported {rows.height:,} rows into {spec.name} as batch {batch_id}"
@@ -293,6 +294,7 @@ def rollback(engine: Engine, batch_id: int, *, user: str) -> RollbackResult:
         conn.execute(update(b).where(b.c.id == batch_id).values(
             status="rolled_back", rolled_back_at=datetime.now(UTC), rolled_back_by=user[:120]))
         bump_data_version(conn)
+        analytics.rebuild(conn, batch["dataset"])
         for hook in POST_CHANGE_HOOKS:
             hook(conn, batch["dataset"])
     message = f"rolled back batch {batch_id} ({batch['dataset']}): {removed:,} rows removed"

@@ -9,8 +9,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select
 
+from data_access import analytics, schema
 from data_access import reference as ref
-from data_access import schema
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -24,11 +24,16 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision` and (re)seed the reference tables, in one transaction."""
+    """Bring the schema to `revision` and (re)seed the reference tables, in one transaction.
+
+    At head, analytics tables that are empty while their dataset has data are rebuilt too (a
+    warehouse created before they existed gets its aggregates on upgrade).
+    """
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), revision)
         if revision == "head":
             seed_reference(connection)
+            analytics.rebuild_empty(connection)
 
 
 def seed_reference(connection: Connection) -> None:

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import data_access.analytics  # noqa: F401  (registers the agg_* tables on the metadata)
 from data_access.schema import metadata
 
 connection = context.config.attributes.get("connection")

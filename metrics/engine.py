@@ -1,0 +1,519 @@
+"""The indicator engine: catalogue + analytics frames + a request -> disclosed indicator values.
+
+Pure Polars: frames in, one frame out. `evaluate(frames, request)` is the only way to get values,
+and it always applies the disclosure control of DOMAIN §7 for `request.audience` (there is no
+undisclosed variant to forget to call).
+
+How one indicator is computed
+1. The rows of its source are narrowed by the request's filters (e.g. a region) where the source
+   has that dimension; otherwise the value is national and says so in `note`.
+2. Time, by the measure's semantics: *stock* = the latest snapshot <= as of; *flow* = the rows
+   dated within the period (up to as of); *cumulative* = everything <= as of; *school_year* = the
+   school year asked for, or the latest one begun by as of; *annual* = the calendar year asked for
+   (only for year periods); *plan* = the status of each joint-plan activity at as of (DOMAIN §5).
+   A source with no row in that window gives *no data* — never 0. A window with rows but none
+   matching the measure is a real 0.
+3. Measures are aggregated per cell of the requested disaggregation, margins ("Total") included,
+   then combined by the formula (value, ratio, difference, parity, median). A zero denominator
+   gives *not available*, never 0 % and never an exception.
+4. Disclosure: counts get primary and complementary suppression over the grid, rates and medians
+   are withheld when their base is below the audience's threshold (`disclosure.py`).
+5. Comparisons (previous period, same period a year earlier) are evaluated the same way and
+   disclosed on their own; targets and baselines come from the `targets` frame for year periods.
+
+Every row carries `period`, `as_of` (the data's as-of date), `basis` (which snapshot or dates it
+covers) and `batches` (the import batches behind the value).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from itertools import combinations
+
+import polars as pl
+
+from metrics import disclosure, joint_plan
+from metrics.catalogue import CATALOGUE, COUNTRY_PLACEHOLDER, Catalogue, Indicator, Measure, Source
+from metrics.periods import SCHOOL_YEAR, YEAR, Period
+
+TOTAL = disclosure.TOTAL
+UNKNOWN = "unknown"  # label of a missing dimension value (e.g. a population row without district)
+
+OK, NO_DATA, NOT_AVAILABLE, SUPPRESSED = "ok", "no_data", "not_available", "suppressed"
+
+#: The frame of joint-plan updates (dual sign-off), when the warehouse has one.
+PLAN_UPDATES = "joint_plan_updates"
+#: The frame of targets (analytics table of the `targets` dataset).
+TARGETS = "targets"
+
+RESULT_SCHEMA: dict[str, pl.DataType] = {
+    "indicator": pl.String, "name": pl.String, "unit": pl.String, "period": pl.String,
+    "as_of": pl.Date, "value": pl.Float64, "display": pl.String, "status": pl.String,
+    "note": pl.String, "basis": pl.String, "batches": pl.List(pl.Int64),
+    "previous": pl.Float64, "year_ago": pl.Float64,
+    "baseline": pl.Float64, "target": pl.Float64, "achievement": pl.Float64,
+}
+
+
+class RequestError(ValueError):
+    """A request the engine refuses: unknown dimension, a dimension the audience may not see…"""
+
+
+@dataclass(frozen=True)
+class Request:
+    period: Period
+    audience: str
+    as_of: date | None = None  # default: the period's last day
+    by: tuple[str, ...] = ()
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    country: str = "TJK"
+    thresholds: Mapping[str, int | None] | None = None
+    compare: bool = True
+
+    @property
+    def end(self) -> date:
+        """The effective as-of date: `as_of` cut to the period."""
+        return min(self.as_of or self.period.end, self.period.end)
+
+    @property
+    def threshold(self) -> int | None:
+        return disclosure.threshold_for(self.audience, self.thresholds)
+
+    def shifted(self, period: Period) -> Request:
+        """The same request for another period, as of the same point within it."""
+        as_of = None
+        if self.as_of is not None and self.end < self.period.end:
+            as_of = min(period.end, period.start + (self.end - self.period.start))
+        return replace(self, period=period, as_of=as_of, compare=False)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The rows of a source that a measure reads, or why there are none."""
+
+    rows: pl.DataFrame | None
+    as_of: date | None
+    basis: str
+    status: str = OK
+    note: str = ""
+
+
+# ---------------------------------------------------------------------------------------- public
+def evaluate(frames: Mapping[str, pl.DataFrame], request: Request,
+             indicators: Sequence[str] | None = None, catalogue: Catalogue = CATALOGUE
+             ) -> pl.DataFrame:
+    """Values of `indicators` (default: all the audience may see) as `request.audience` may see them.
+
+    `frames` maps catalogue source names (and optionally `targets`, `joint_plan_updates`) to the
+    analytics tables. Returns one row per indicator and cell: RESULT_SCHEMA plus one String
+    column per `request.by` dimension ("Total" on margin rows).
+    """
+    _check_request(request, catalogue)
+    chosen = _chosen(request, indicators, catalogue)
+    parts = [_one(frames, request, catalogue.indicators[code], catalogue) for code in chosen]
+    columns = list(RESULT_SCHEMA)[:4] + list(request.by) + list(RESULT_SCHEMA)[4:]
+    if not parts:
+        return pl.DataFrame(schema={**RESULT_SCHEMA, **dict.fromkeys(request.by, pl.String)}
+                            ).select(columns)
+    return pl.concat([part.select(columns) for part in parts], how="vertical")
+
+
+def _chosen(request: Request, indicators: Sequence[str] | None, catalogue: Catalogue) -> list[str]:
+    visible = [i.code for i in catalogue.for_audience(request.audience)]
+    if indicators is None:
+        return visible
+    for code in indicators:
+        catalogue.indicator(code)  # unknown code -> KeyError with a hint
+        if code not in visible:
+            raise RequestError(f"{code} is not available to the {request.audience} audience")
+    return list(dict.fromkeys(indicators))
+
+
+def _check_request(request: Request, catalogue: Catalogue) -> None:
+    if request.audience not in catalogue.audiences:
+        raise RequestError(f"unknown audience {request.audience!r}; "
+                           f"one of {', '.join(catalogue.audiences)}")
+    if request.as_of is not None and request.as_of < request.period.start:
+        raise RequestError(f"as-of date {request.as_of} is before the period {request.period}")
+    known = {d for s in catalogue.sources.values() for d in s.dimensions}
+    excluded = set(catalogue.audiences[request.audience].excluded_dimensions)
+    if len(set(request.by)) != len(request.by):
+        raise RequestError("a dimension is repeated in --by")
+    for dim in (*request.by, *request.filters):
+        if dim not in known:
+            raise RequestError(f"unknown dimension {dim!r}; one of {', '.join(sorted(known))}")
+        if dim in excluded:
+            raise RequestError(f"the {request.audience} audience sees no breakdown by {dim} "
+                               "(DOMAIN §1: national and regional aggregates)")
+
+
+# ---------------------------------------------------------------------------------- one indicator
+def _one(frames: Mapping[str, pl.DataFrame], request: Request, indicator: Indicator,
+         catalogue: Catalogue) -> pl.DataFrame:
+    cells = _disclosed_cells(frames, request, indicator, catalogue)
+    for column, period in (("previous", request.period.previous()),
+                           ("year_ago", request.period.year_ago())):
+        if not request.compare:
+            cells = cells.with_columns(pl.lit(None, pl.Float64).alias(column))
+            continue
+        earlier = _disclosed_cells(frames, request.shifted(period), indicator, catalogue)
+        earlier = earlier.select(*request.by, pl.col("value").alias(column))
+        if request.by:
+            cells = cells.join(earlier, on=list(request.by), how="left", maintain_order="left")
+        else:
+            cells = cells.join(earlier, how="cross")
+    cells = _with_targets(cells, frames, request, indicator)
+    return cells.with_columns(
+        pl.lit(indicator.code).alias("indicator"), pl.lit(indicator.name).alias("name"),
+        pl.lit(indicator.unit).alias("unit"), pl.lit(request.period.label).alias("period"),
+    )
+
+
+def _disclosed_cells(frames: Mapping[str, pl.DataFrame], request: Request, indicator: Indicator,
+                     catalogue: Catalogue) -> pl.DataFrame:
+    """The indicator's cells for the request, with disclosure applied and display text set."""
+    by = [d for d in request.by if d in indicator.disaggregations]
+    notes = [f"no breakdown by {d}" for d in request.by if d not in indicator.disaggregations]
+    cells = _cells(frames, request, indicator, catalogue, by, notes)
+    # dimensions the indicator does not break down by are reported on the total row only
+    for dim in request.by:
+        if dim not in by:
+            cells = cells.with_columns(pl.lit(TOTAL).alias(dim))
+    cells = _disclose(cells, list(request.by), indicator, request.threshold)
+    return cells.with_columns(
+        pl.struct("value", "status", "suppression")
+        .map_elements(lambda s: format_value(s["value"], indicator.unit, s["status"],
+                                             s["suppression"], request.threshold),
+                      return_dtype=pl.String).alias("display")
+    ).drop("suppression", "base")
+
+
+def _cells(frames, request, indicator, catalogue, by, notes) -> pl.DataFrame:
+    measures = [catalogue.measures[m] for m in indicator.measures]
+    source = catalogue.sources[measures[0].source]
+    semantics = measures[0].semantics
+    frame = frames.get(source.name)
+    if frame is None:
+        return _empty(by, request, NO_DATA, f"no {source.dataset} data in the warehouse")
+    frame = frame.rename({k: v for k, v in source.rename.items() if k in frame.columns})
+    if semantics == "plan":
+        window = _plan_window(frame, frames.get(PLAN_UPDATES), request)
+    else:
+        window = _time_window(frame, source, semantics, request)
+    if window.status != OK:
+        return _empty(by, request, window.status, window.note, window.basis)
+    rows = _prepare(window.rows, source, by)
+    for dim, values in request.filters.items():
+        if dim in source.dimensions:
+            rows = rows.filter(pl.col(dim).is_in(list(values)))
+        else:
+            notes.append(f"national figure: no {dim} breakdown")
+    cells = _grid(rows, by, _aggregations(indicator, measures, request.country))
+    cells = _apply_formula(cells, indicator)
+    note = "; ".join(notes)
+    return cells.with_columns(
+        pl.lit(window.as_of, pl.Date).alias("as_of"), pl.lit(window.basis).alias("basis"),
+        pl.when(pl.col("status") == OK).then(pl.lit(note)).otherwise(
+            pl.concat_str(pl.col("note"), pl.lit("; " + note if note else ""))).alias("note"),
+    )
+
+
+def _empty(by: Sequence[str], request: Request, status: str, note: str, basis: str = ""
+           ) -> pl.DataFrame:
+    return pl.DataFrame({
+        **{d: [TOTAL] for d in by}, "value": [None], "base": [None], "status": [status],
+        "note": [note], "batches": [[]], "as_of": [None], "basis": [basis],
+    }, schema={**dict.fromkeys(by, pl.String), "value": pl.Float64, "base": pl.Float64,
+               "status": pl.String, "note": pl.String, "batches": pl.List(pl.Int64),
+               "as_of": pl.Date, "basis": pl.String})
+
+
+# ------------------------------------------------------------------------------------------- time
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _time_window(frame: pl.DataFrame, source: Source, semantics: str, request: Request) -> _Window:
+    t, period, as_of = source.time, request.period, request.end
+    name = source.dataset.replace("unhcr-", "UNHCR ").replace("_", " ").replace("-", " ")
+    if semantics == "annual":
+        if period.kind != YEAR:
+            return _Window(None, None, "", NOT_AVAILABLE,
+                           f"{name} figures are per calendar year: ask for a year (e.g. "
+                           f"{period.end.year})")
+        if as_of < period.end:
+            return _Window(None, None, "", NOT_AVAILABLE,
+                           f"{name} figures cover the whole year: read them as of {period.end}")
+        rows = frame.filter(pl.col(t) == period.year)
+        if rows.is_empty():
+            return _Window(None, None, "", NO_DATA, f"no {name} figures for {period.year}")
+        return _Window(rows, period.end, f"calendar year {period.year}")
+    if semantics == "stock" or (semantics == "school_year" and period.kind != SCHOOL_YEAR):
+        earlier = frame.filter(pl.col(t) <= as_of)
+        if earlier.is_empty():
+            return _Window(None, None, "", NO_DATA, f"no {name} data on or before {as_of}")
+        snapshot = earlier.get_column(t).max()
+        rows = earlier.filter(pl.col(t) == snapshot)
+        if semantics == "school_year":
+            school_year = Period.school_year_of(snapshot)
+            return _Window(rows, min(as_of, school_year.end), f"school year {school_year}")
+        return _Window(rows, snapshot, f"snapshot of {snapshot}")
+    if semantics == "school_year":
+        rows = frame.filter(pl.col(t) == period.start)
+        if rows.is_empty():
+            return _Window(None, None, "", NO_DATA, f"no {name} data for school year {period}")
+        return _Window(rows, as_of, f"school year {period}")
+    latest = frame.get_column(t).max() if frame.height else None
+    if latest is not None and t == "month":
+        latest = _month_end(latest)
+    if semantics == "cumulative":
+        rows = frame.filter(pl.col(t) <= as_of)
+        if rows.is_empty():
+            return _Window(None, None, "", NO_DATA, f"no {name} data on or before {as_of}")
+        return _Window(rows, min(as_of, latest), f"up to {min(as_of, latest)}")
+    rows = frame.filter(pl.col(t).is_between(period.start, as_of))  # flow
+    if rows.is_empty():
+        return _Window(None, None, "", NO_DATA,
+                       f"no {name} data between {period.start} and {as_of}")
+    end = min(as_of, latest)
+    return _Window(rows, end, f"{period.start} to {end}")
+
+
+def _plan_window(activities: pl.DataFrame, updates: pl.DataFrame | None, request: Request
+                 ) -> _Window:
+    if activities.is_empty():
+        return _Window(None, None, "", NO_DATA, "no joint-plan activities in the warehouse")
+    if updates is None or updates.is_empty():
+        return _Window(None, None, "", NO_DATA,
+                       "no dual-signed progress updates yet: status cannot be computed")
+    flags = joint_plan.activity_flags(activities, updates, request.period.start, request.end)
+    return _Window(flags, request.end, f"activity status at {request.end}")
+
+
+# ---------------------------------------------------------------------------------- aggregation
+def _prepare(rows: pl.DataFrame, source: Source, by: Sequence[str]) -> pl.DataFrame:
+    """Dimensions as strings (missing values labelled), so margins and joins are uniform."""
+    return rows.with_columns(
+        pl.col(d).cast(pl.String).fill_null(UNKNOWN) for d in source.dimensions if d in rows.columns
+    )
+
+
+def _match(measure: Measure, country: str) -> pl.Expr:
+    condition = pl.lit(True)
+    for column, values in measure.where.items():
+        wanted = [country if v == COUNTRY_PLACEHOLDER else v for v in values]
+        condition = condition & pl.col(column).is_in(wanted).fill_null(False)
+    return condition
+
+
+def _row_value(measure: Measure) -> pl.Expr:
+    """Sum of the measure's columns in a row; null only when every column is null."""
+    columns = [pl.col(c).cast(pl.Float64) for c in measure.columns]
+    if len(columns) == 1:
+        return columns[0]
+    any_value = pl.any_horizontal(c.is_not_null() for c in columns)
+    return pl.when(any_value).then(pl.sum_horizontal(columns))
+
+
+def _measure_aggs(alias: str, measure: Measure, country: str,
+                  extra: pl.Expr | None = None) -> dict[str, pl.Expr]:
+    match = _match(measure, country)
+    if extra is not None:
+        match = match & extra
+    if measure.aggregation == "median":
+        weight = pl.col(measure.weight).filter(match)
+        values = pl.col(measure.columns[0]).filter(match)
+        return {alias: values.repeat_by(weight).explode().median().cast(pl.Float64),
+                f"{alias}__n": weight.sum().cast(pl.Float64)}
+    value = _row_value(measure)
+    reported = value.is_not_null() & match
+    # rows exist but none reports a value -> null ("not reported"); no matching row -> 0
+    return {alias: pl.when(reported.any()).then(value.filter(reported).sum())
+            .when(match.any()).then(pl.lit(None, pl.Float64)).otherwise(pl.lit(0.0))}
+
+
+def _aggregations(indicator: Indicator, measures: list[Measure], country: str
+                  ) -> dict[str, pl.Expr]:
+    aggs: dict[str, pl.Expr] = {}
+    if indicator.formula == "parity":
+        first, second = indicator.split_values
+        for suffix, value in (("a", first), ("b", second)):
+            extra = pl.col(indicator.split) == value
+            aggs |= _measure_aggs(f"num_{suffix}", measures[0], country, extra)
+            aggs |= _measure_aggs(f"den_{suffix}", measures[1], country, extra)
+    else:
+        aggs |= _measure_aggs("num", measures[0], country)
+        if len(measures) > 1:
+            aggs |= _measure_aggs("den", measures[1], country)
+    any_match = pl.lit(False)
+    for measure in measures:
+        any_match = any_match | _match(measure, country)
+    aggs["batches"] = pl.col("batch_id").filter(any_match).cast(pl.Int64).unique().sort()
+    return aggs
+
+
+def _grid(rows: pl.DataFrame, by: Sequence[str], aggs: dict[str, pl.Expr]) -> pl.DataFrame:
+    """Every cell of the disaggregation (all combinations of observed values) plus its margins."""
+    parts = []
+    for size in range(len(by), -1, -1):
+        for subset in combinations(by, size):
+            if subset:
+                part = rows.group_by(list(subset)).agg(**aggs)
+                full = _cartesian(rows, subset)
+                part = full.join(part, on=list(subset), how="left")
+                part = part.with_columns(_fill_missing(aggs))
+            else:  # the grand total: one row, even when no row is left
+                part = rows.select(**{name: expr.implode() if name == "batches" else expr
+                                      for name, expr in aggs.items()})
+            part = part.with_columns(pl.lit(TOTAL).alias(d) for d in by if d not in subset)
+            parts.append(part.select(*by, *aggs))
+    grid = pl.concat(parts, how="vertical_relaxed")
+    if by:
+        order = [pl.col(d) == TOTAL for d in by]
+        grid = grid.sort([*order, *by])
+    return grid
+
+
+def _cartesian(rows: pl.DataFrame, dims: Sequence[str]) -> pl.DataFrame:
+    full = rows.select(pl.col(dims[0]).unique())
+    for dim in dims[1:]:
+        full = full.join(rows.select(pl.col(dim).unique()), how="cross")
+    return full
+
+
+def _fill_missing(aggs: dict[str, pl.Expr]) -> list[pl.Expr]:
+    """A combination with no rows: sums are 0, medians and their counts null/0, no batches."""
+    fills = []
+    for name in aggs:
+        if name == "batches":
+            fills.append(pl.col(name).fill_null(pl.lit([], pl.List(pl.Int64))))
+        elif name.endswith("__n"):
+            fills.append(pl.col(name).fill_null(0.0))
+        elif f"{name}__n" in aggs:
+            continue  # a median of nothing stays null
+        else:
+            fills.append(pl.col(name).fill_null(0.0))
+    return fills
+
+
+# -------------------------------------------------------------------------------------- formulas
+def _ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    return pl.when(denominator > 0).then(numerator / denominator)
+
+
+def _apply_formula(cells: pl.DataFrame, indicator: Indicator) -> pl.DataFrame:
+    formula = indicator.formula
+    if formula == "value":
+        value, base, inputs = pl.col("num"), pl.col("num"), [pl.col("num")]
+    elif formula == "difference":
+        value, base, inputs = pl.col("num") - pl.col("den"), None, [pl.col("num"), pl.col("den")]
+    elif formula == "ratio":
+        value = _ratio(pl.col("num"), pl.col("den")) * indicator.scale
+        base, inputs = pl.col("den"), [pl.col("num"), pl.col("den")]
+    elif formula == "median":
+        value, base, inputs = pl.col("num"), pl.col("num__n"), [pl.col("num__n")]
+    else:  # parity
+        value = _ratio(_ratio(pl.col("num_a"), pl.col("den_a")),
+                       _ratio(pl.col("num_b"), pl.col("den_b")))
+        base = pl.min_horizontal("den_a", "den_b")
+        inputs = [pl.col(c) for c in ("num_a", "den_a", "num_b", "den_b")]
+    if base is None:
+        base = value
+    missing = pl.any_horizontal(c.is_null() for c in inputs)
+    status = (pl.when(missing).then(pl.lit(NO_DATA))
+              .when(value.is_null()).then(pl.lit(NOT_AVAILABLE)).otherwise(pl.lit(OK)))
+    note = (pl.when(missing).then(pl.lit("not reported in the source"))
+            .when(value.is_null()).then(pl.lit(_zero_note(indicator))).otherwise(pl.lit("")))
+    return cells.with_columns(
+        pl.when(missing).then(None).otherwise(value).cast(pl.Float64).alias("value"),
+        base.cast(pl.Float64).alias("base"), status.alias("status"), note.alias("note"),
+    ).select(*[c for c in cells.columns if c in ("batches",) or not _is_measure(c)],
+             "value", "base", "status", "note")
+
+
+def _is_measure(column: str) -> bool:
+    return column.startswith(("num", "den"))
+
+
+def _zero_note(indicator: Indicator) -> str:
+    if indicator.formula == "median":
+        return "no cases in the period"
+    if indicator.formula == "parity":
+        return "no enrolment data for one of the sexes"
+    return "denominator is zero"
+
+
+# ------------------------------------------------------------------------------------ disclosure
+def _disclose(cells: pl.DataFrame, by: list[str], indicator: Indicator, threshold: int | None
+              ) -> pl.DataFrame:
+    if indicator.disclosure == "count":
+        cells = disclosure.suppress_counts(cells, by, threshold, value="value")
+    elif indicator.disclosure == "rate":
+        cells = disclosure.suppress_rates(cells.with_columns(pl.lit(None, pl.String)
+                                                             .alias("suppression")),
+                                          threshold, base="base")
+    else:
+        cells = cells.with_columns(pl.lit(None, pl.String).alias("suppression"))
+    withheld = pl.col("suppression").is_not_null() & (pl.col("status") == OK)
+    return cells.with_columns(
+        pl.when(withheld).then(pl.lit(SUPPRESSED)).otherwise(pl.col("status")).alias("status"),
+        pl.when(withheld).then(None).otherwise(pl.col("value")).alias("value"),
+        pl.when(withheld & (pl.col("suppression") == disclosure.COMPLEMENTARY))
+        .then(pl.lit("withheld so that a small cell cannot be recovered from the total"))
+        .when(withheld & (pl.col("suppression") == disclosure.SMALL_BASE))
+        .then(pl.lit(f"based on fewer than {threshold} people"))
+        .when(withheld).then(pl.lit(f"fewer than {threshold} people"))
+        .otherwise(pl.col("note")).alias("note"),
+        # the batches of a withheld value are kept: they say where it came from, not what it is
+    )
+
+
+def format_value(value: float | None, unit: str, status: str, suppression: str | None = None,
+                 threshold: int | None = None) -> str:
+    """The value as a person sees it: '8,620', '87.5 %', '0.97', '143 days', '<5'."""
+    if status == SUPPRESSED:
+        if suppression == disclosure.PRIMARY and threshold:
+            return f"<{threshold}"
+        return "suppressed"
+    if status == NOT_AVAILABLE:
+        return "not available"
+    if status == NO_DATA or value is None:
+        return "no data"
+    if unit == "percent":
+        return f"{value:.1f} %"
+    if unit == "index":
+        return f"{value:.2f}"
+    if unit == "days":
+        return f"{value:,.0f} days"
+    return f"{round(value):,}"
+
+
+# --------------------------------------------------------------------------------------- targets
+def _with_targets(cells: pl.DataFrame, frames: Mapping[str, pl.DataFrame], request: Request,
+                  indicator: Indicator) -> pl.DataFrame:
+    """Baseline, target and achievement on the total row, for calendar-year periods."""
+    none = pl.lit(None, pl.Float64)
+    targets = frames.get(TARGETS)
+    baseline = target = None
+    if targets is not None and request.period.kind == YEAR and not targets.is_empty():
+        row = targets.filter(pl.col("indicator") == indicator.code,
+                             pl.col("year") == request.period.year)
+        if row.height:
+            baseline, target = row.get_column("baseline")[0], row.get_column("target")[0]
+    if indicator.disclosure == "count" and request.threshold is not None:
+        # a target is a count of people too: small ones are not shown
+        baseline = None if disclosure.is_small(baseline, request.threshold) else baseline
+        target = None if disclosure.is_small(target, request.threshold) else target
+    total = pl.all_horizontal(pl.col(d) == TOTAL for d in request.by) if request.by else pl.lit(True)
+    achievement = None
+    if baseline is not None and target is not None and target != baseline:
+        achievement = (pl.col("value") - baseline) / (target - baseline) * 100
+    return cells.with_columns(
+        pl.when(total).then(pl.lit(baseline, pl.Float64)).otherwise(none).alias("baseline"),
+        pl.when(total).then(pl.lit(target, pl.Float64)).otherwise(none).alias("target"),
+        (pl.when(total).then(achievement).otherwise(none) if achievement is not None else none)
+        .cast(pl.Float64).alias("achievement"),
+    )
