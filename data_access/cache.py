@@ -3,10 +3,11 @@
 - `engine(url)`: one SQLAlchemy engine per warehouse URL for the whole server (`st.cache_resource`).
 - `warehouse_status()`: is the warehouse there and initialised? Returns its URL and data version
   (re-read every few seconds) or raises `WarehouseUnavailable` with a message that says what to do.
-- `headline(...)`: the Home page figures, cached per (warehouse, data version, year, region,
-  audience). The data version changes with every import and rollback, so a new import shows at
-  once; the audience is part of the key because disclosure control is applied here, before any
-  value reaches a page (`st.cache_data` is shared by every user).
+- `indicator_values(...)`: disclosed indicator values from the engine, cached per (warehouse,
+  data version, period, as-of, filters, disaggregation, audience, thresholds, indicators). The
+  data version changes with every import and rollback, so a new import shows at once and nothing
+  is recomputed otherwise; the audience is part of the key because the engine applies its
+  disclosure control before any value reaches a page (`st.cache_data` is shared by every user).
 
 Every SQLAlchemy or OS error becomes `WarehouseUnavailable`; pages never see a traceback.
 """
@@ -16,18 +17,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from data_access import headline as hl
-from data_access import warehouse
-from data_access.config import warehouse_url
+from data_access import indicators, warehouse
+from data_access.config import disclosure_thresholds, warehouse_url
 from data_access.engine import WarehouseUnavailable, make_engine, safe_url
+from metrics.engine import Request
+from metrics.periods import Period
 
 _LOG = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -122,7 +126,7 @@ def warehouse_status() -> WarehouseStatus:
 def _data_years(url: str, data_version: int) -> tuple[int, int] | None:
     def read() -> tuple[int, int] | None:
         with engine(url).connect() as connection:
-            return hl.data_years(connection)
+            return indicators.data_years(connection)
 
     return _guarded(url, read)
 
@@ -134,16 +138,32 @@ def data_years() -> tuple[int, int] | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _headline(url: str, data_version: int, year: int, region: str | None, audience: str
-              ) -> dict[str, hl.HeadlineFigure]:
-    def read() -> dict[str, hl.HeadlineFigure]:
+def _indicator_values(url: str, data_version: int, period: str, as_of: date | None,
+                      audience: str, filters: tuple[tuple[str, tuple[str, ...]], ...],
+                      by: tuple[str, ...], codes: tuple[str, ...] | None, country: str,
+                      thresholds: tuple[tuple[str, int | None], ...], compare: bool
+                      ) -> pl.DataFrame:
+    request = Request(Period.parse(period), audience, as_of=as_of, by=by, filters=dict(filters),
+                      country=country, thresholds=dict(thresholds), compare=compare)
+
+    def read() -> pl.DataFrame:
         with engine(url).connect() as connection:
-            return hl.headline_figures(connection, year, region)
+            return indicators.compute(connection, request, codes)
 
-    return hl.disclose(_guarded(url, read), audience)
+    return _guarded(url, read)
 
 
-def headline(year: int, region: str | None, audience: str) -> dict[str, hl.HeadlineFigure]:
-    """Home page figures as `audience` may see them (small counts already suppressed)."""
+def indicator_values(period: Period, audience: str, *, region: str | None = None,
+                     by: tuple[str, ...] = (), codes: tuple[str, ...] | None = None,
+                     as_of: date | None = None, country: str = "TJK", compare: bool = True
+                     ) -> pl.DataFrame:
+    """Indicator values as `audience` may see them (disclosure already applied by the engine)."""
     status = warehouse_status()
-    return _headline(status.url, status.data_version, year, region, audience)
+    filters = (("region", (region,)),) if region else ()
+    try:
+        thresholds = tuple(sorted(disclosure_thresholds().items()))
+    except ValueError as exc:  # a misconfigured server must not fall back to showing small counts
+        raise WarehouseProblem(str(exc), "Fix the setting and restart the dashboard.") from exc
+    return _indicator_values(status.url, status.data_version, period.label, as_of, audience,
+                             filters, tuple(by), tuple(codes) if codes else None, country,
+                             thresholds, compare)

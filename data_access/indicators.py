@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import polars as pl
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
 
 from data_access import analytics
 from metrics import engine
@@ -44,3 +44,24 @@ def compute(connection: Connection, request: engine.Request,
         i.code for i in catalogue.for_audience(request.audience)]
     frames = load_frames(connection, sources_for(codes, catalogue), request.country, catalogue)
     return engine.evaluate(frames, request, codes, catalogue)
+
+
+#: Analytics tables and time columns that say which years have data (joint-plan dates are plans,
+#: they run into the future, so they do not count).
+_YEAR_SOURCES = (("population", "date"), ("solutions", "month"), ("resettlement", "date"),
+                 ("statelessness", "date"), ("asylum", "month"), ("birth_registration", "date"))
+
+
+def data_years(connection: Connection) -> tuple[int, int] | None:
+    """First and last calendar year with current data, or None for an empty warehouse."""
+    years: list[int] = []
+    for dataset, column in _YEAR_SOURCES:
+        table = analytics.AGG_TABLES[dataset]
+        first, last = connection.execute(
+            select(func.min(table.c[column]), func.max(table.c[column]))).one()
+        years += [_year(v) for v in (first, last) if v is not None]
+    return (min(years), max(years)) if years else None
+
+
+def _year(value) -> int:
+    return value.year if hasattr(value, "year") else int(str(value)[:4])

@@ -200,7 +200,8 @@ def _cells(frames, request, indicator, catalogue, by, notes) -> pl.DataFrame:
         return _empty(by, request, NO_DATA, f"no {source.dataset} data in the warehouse")
     frame = frame.rename({k: v for k, v in source.rename.items() if k in frame.columns})
     if semantics == "plan":
-        window = _plan_window(frame, frames.get(PLAN_UPDATES), request)
+        needs_status = any(set(m.columns) & set(joint_plan.STATUS_FLAGS) for m in measures)
+        window = _plan_window(frame, frames.get(PLAN_UPDATES), request, needs_status)
     else:
         window = _time_window(frame, source, semantics, request)
     if window.status != OK:
@@ -282,13 +283,15 @@ def _time_window(frame: pl.DataFrame, source: Source, semantics: str, request: R
     return _Window(rows, end, f"{period.start} to {end}")
 
 
-def _plan_window(activities: pl.DataFrame, updates: pl.DataFrame | None, request: Request
-                 ) -> _Window:
+def _plan_window(activities: pl.DataFrame, updates: pl.DataFrame | None, request: Request,
+                 needs_status: bool) -> _Window:
     if activities.is_empty():
         return _Window(None, None, "", NO_DATA, "no joint-plan activities in the warehouse")
     if updates is None or updates.is_empty():
-        return _Window(None, None, "", NO_DATA,
-                       "no dual-signed progress updates yet: status cannot be computed")
+        if needs_status:
+            return _Window(None, None, "", NO_DATA,
+                           "no dual-signed progress updates yet: status cannot be computed")
+        updates = joint_plan.no_updates()
     flags = joint_plan.activity_flags(activities, updates, request.period.start, request.end)
     return _Window(flags, request.end, f"activity status at {request.end}")
 

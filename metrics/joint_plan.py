@@ -59,6 +59,13 @@ _EPSILON = 1e-9  # floating-point tolerance on the on-track / at-risk boundaries
 _COMPUTED = ("progress", "last_signed", "expected", "behind", "status", "stale")
 _UPDATE_SCHEMA = {"activity_id": pl.String, "date": pl.Date, "progress": pl.Float64,
                   "signed_off": pl.Boolean}
+#: Columns of `activity_flags` that need signed-off progress to mean anything.
+STATUS_FLAGS = ("due", "on_track_or_completed", "overdue")
+
+
+def no_updates() -> pl.DataFrame:
+    """An empty updates frame (a plan nobody has reported on yet)."""
+    return pl.DataFrame(schema=_UPDATE_SCHEMA)
 
 
 def expected_progress(start: date, end: date, as_of: date) -> float:
@@ -147,8 +154,9 @@ def activity_status(activities: pl.DataFrame, updates: pl.DataFrame, as_of: date
 
 def activity_flags(activities: pl.DataFrame, updates: pl.DataFrame, period_start: date,
                    as_of: date) -> pl.DataFrame:
-    """`activity_status` plus three 0/1 columns per activity: ``due``, ``on_track_or_completed``
-    and ``overdue`` (the LOU indicators are their sums; see the module docstring)."""
+    """`activity_status` plus 0/1 columns per activity: ``due``, ``on_track_or_completed`` and
+    ``overdue`` (the LOU indicators are their sums; see the module docstring), and ``active``
+    (the timeframe overlaps ``period_start``..``as_of``: needs no updates)."""
     if period_start > as_of:
         raise ValueError(f"period_start {period_start} is after as_of {as_of}")
     first_completed = (
@@ -168,6 +176,8 @@ def activity_flags(activities: pl.DataFrame, updates: pl.DataFrame, period_start
         .alias("on_track_or_completed"),
         ((pl.col("end") < as_of) & (pl.col("status") != "completed")).cast(pl.Int64)
         .alias("overdue"),
+        ((pl.col("start") <= as_of) & (pl.col("end") >= period_start)).cast(pl.Int64)
+        .alias("active"),
     ).drop("_first_completed")
 
 

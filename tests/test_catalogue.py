@@ -61,7 +61,7 @@ def test_every_measure_column_and_filter_exists_in_its_analytics_table():
         source = CATALOGUE.sources[measure.source]
         columns = table_columns(source)
         if measure.semantics == "plan":  # computed per activity by metrics/joint_plan.py
-            assert set(measure.columns) <= {"due", "on_track_or_completed", "overdue"}
+            assert set(measure.columns) <= {"due", "on_track_or_completed", "overdue", "active"}
             continue
         used = {*measure.columns, *measure.where, *([measure.weight] if measure.weight else [])}
         assert used <= columns, f"{measure.name}: {used - columns}"
