@@ -205,14 +205,15 @@ def _cells(frames, request, indicator, catalogue, by, notes) -> pl.DataFrame:
     else:
         window = _time_window(frame, source, semantics, request)
     if window.status != OK:
-        return _empty(by, request, window.status, window.note, window.basis)
+        return _empty(by, request, window.status, "; ".join([window.note, *notes]), window.basis)
     rows = _prepare(window.rows, source, by)
     for dim, values in request.filters.items():
         if dim in source.dimensions:
             rows = rows.filter(pl.col(dim).is_in(list(values)))
         else:
             notes.append(f"national figure: no {dim} breakdown")
-    cells = _grid(rows, by, _aggregations(indicator, measures, request.country))
+    matching = pl.any_horizontal(_match(m, request.country) for m in measures)
+    cells = _grid(rows, by, _aggregations(indicator, measures, request.country), matching)
     cells = _apply_formula(cells, indicator)
     note = "; ".join(notes)
     return cells.with_columns(
@@ -275,7 +276,10 @@ def _time_window(frame: pl.DataFrame, source: Source, semantics: str, request: R
         if rows.is_empty():
             return _Window(None, None, "", NO_DATA, f"no {name} data on or before {as_of}")
         return _Window(rows, min(as_of, latest), f"up to {min(as_of, latest)}")
-    rows = frame.filter(pl.col(t).is_between(period.start, as_of))  # flow
+    if t == "month":  # a month counts once it is complete by the as-of date
+        rows = frame.filter(pl.col(t) >= period.start, pl.col(t).dt.month_end() <= as_of)
+    else:
+        rows = frame.filter(pl.col(t).is_between(period.start, as_of))  # flow
     if rows.is_empty():
         return _Window(None, None, "", NO_DATA,
                        f"no {name} data between {period.start} and {as_of}")
@@ -358,16 +362,25 @@ def _aggregations(indicator: Indicator, measures: list[Measure], country: str
     return aggs
 
 
-def _grid(rows: pl.DataFrame, by: Sequence[str], aggs: dict[str, pl.Expr]) -> pl.DataFrame:
-    """Every cell of the disaggregation (all combinations of observed values) plus its margins."""
+def _grid(rows: pl.DataFrame, by: Sequence[str], aggs: dict[str, pl.Expr],
+          matching: pl.Expr) -> pl.DataFrame:
+    """Every cell of the disaggregation plus its margins.
+
+    Cells are all combinations of the values found in rows matching the indicator's measures; a
+    combination without rows is a real 0 (a median of nothing stays null), while a combination
+    whose rows report nothing keeps its null (*no data*).
+    """
+    domain = rows.filter(matching)
     parts = []
     for size in range(len(by), -1, -1):
         for subset in combinations(by, size):
             if subset:
-                part = rows.group_by(list(subset)).agg(**aggs)
-                full = _cartesian(rows, subset)
-                part = full.join(part, on=list(subset), how="left")
-                part = part.with_columns(_fill_missing(aggs))
+                part = rows.group_by(list(subset)).agg(**aggs).with_columns(
+                    pl.lit(True).alias("__seen"))
+                part = _cartesian(domain, subset).join(part, on=list(subset), how="left")
+                part = part.with_columns(
+                    pl.when(pl.col("__seen").is_null()).then(fill)
+                    .otherwise(pl.col(fill.meta.output_name())) for fill in _fill_missing(aggs))
             else:  # the grand total: one row, even when no row is left
                 part = rows.select(**{name: expr.implode() if name == "batches" else expr
                                       for name, expr in aggs.items()})
@@ -490,7 +503,7 @@ def format_value(value: float | None, unit: str, status: str, suppression: str |
     if unit == "index":
         return f"{value:.2f}"
     if unit == "days":
-        return f"{value:,.0f} days"
+        return f"{value:,.0f} days" if float(value).is_integer() else f"{value:,.1f} days"
     return f"{round(value):,}"
 
 
