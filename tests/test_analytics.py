@@ -267,6 +267,34 @@ def test_post_change_hooks_see_the_rebuilt_aggregates(engine):
     assert seen == [("funding", 2), ("funding", 0)]
 
 
+def test_rows_and_aggregates_are_written_in_one_transaction(engine):
+    """A failure after the rebuild (here: in a post-change hook) undoes the rows, the batch, the
+    aggregates and the data version together: nobody ever sees one without the other."""
+    from data_access import schema
+    from data_access.warehouse import data_version
+
+    def version():
+        with engine.connect() as conn:
+            return data_version(conn)
+
+    def failing(conn, dataset):
+        assert analytics.load(conn, dataset).height == 2  # rebuilt inside the transaction
+        raise RuntimeError("disk full")
+
+    importer.POST_CHANGE_HOOKS.append(failing)
+    try:
+        with pytest.raises(RuntimeError, match="disk full"):
+            imp(engine, "funding", GOOD["funding"])
+    finally:
+        importer.POST_CHANGE_HOOKS.remove(failing)
+    assert agg_count(engine, "funding") == 0
+    assert version() == 0
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.import_batch)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(schema.table_for("funding"))
+                            ).scalar_one() == 0
+
+
 def test_rebuild_and_rebuild_all_return_rows_written(engine):
     for name in ("population", "resettlement", "targets"):
         imp(engine, name, GOOD[name])
