@@ -222,6 +222,7 @@ _add(
         ),
         grain=("indicator", "year"),
         partition=("indicator", "year"),
+        checks=("known_indicator",),
     )
 )
 _add(

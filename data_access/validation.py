@@ -266,7 +266,17 @@ def _framework_years(typed: pl.DataFrame) -> list[pl.DataFrame]:
     ]
 
 
+def _known_indicator(typed: pl.DataFrame) -> list[pl.DataFrame]:
+    from metrics.catalogue import CATALOGUE
+
+    code = pl.col("indicator")
+    return [_problems(typed, code.is_not_null() & ~code.is_in(list(CATALOGUE.indicators)),
+                      "indicator", code,
+                      "not an indicator code of the catalogue (see docs/indicators.md)")]
+
+
 CHECKS = {
+    "known_indicator": _known_indicator,
     "district_in_region": _district_in_region,
     "resettlement_dates": _resettlement_dates,
     "resolution_dates": _resolution_dates,

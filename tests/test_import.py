@@ -100,6 +100,8 @@ BAD_CASES = [
     ("joint_plan", {"activity_id": "JPA-09", "lead": "WFP"}, "lead", "unknown code"),
     ("funding", {"year": "2031x"}, "year", "not a year"),
     ("framework", {"code": "EX-X", "parent": "NOPE", "level": "output"}, "parent", "not found"),
+    ("targets", {"indicator": "EDU.GER_PRIMRY", "year": "2026"}, "indicator",
+     "not an indicator code of the catalogue"),
 ]
 
 
