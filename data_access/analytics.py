@@ -36,6 +36,8 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    and_,
+    case,
     cast,
     delete,
     exists,
@@ -240,6 +242,27 @@ _copy("agg_targets", "targets", ("indicator", "year", "baseline", "target", "und
 _copy("agg_joint_plan", "joint_plan",
       ("activity_id", "area", "title", "lead", "start", "end", "indicator", "baseline", "target",
        "budget_usd", "undaf_outcome", "sdg_target"), time="start")
+
+def _plan_updates() -> None:
+    """Current progress updates, with `signed_off` = 1 once both agencies signed (DOMAIN §5).
+
+    Narratives stay out: pages read them through `data_access.plan`, which applies the audience."""
+    dataset = "joint_plan_updates"
+    source = schema.table_for(dataset)
+    names = ("activity_id", "update_no", "date", "progress", "posted_agency", "indicator_actual",
+             "funds_mobilised_usd", "funds_spent_usd")
+    columns = [_source_column(source, n) for n in names]
+    columns += [Column("signed_off", Integer, nullable=False), _batch_column()]
+
+    def build(src: Table, dialect: str) -> list[Select]:
+        both = and_(src.c.unhcr_signoff == "signed", src.c.unicef_signoff == "signed")
+        signed = case((both, 1), else_=0).label("signed_off")
+        return [select(*(src.c[n] for n in names), signed, src.c.batch_id).where(_current(src))]
+
+    _define("agg_joint_plan_updates", dataset, columns, "date", build)
+
+
+_plan_updates()
 
 _OFFICIAL_PAIR = ("year", "coo_iso", "coa_iso")
 _aggregate("agg_off_population", "unhcr-population", _OFFICIAL_PAIR,

@@ -200,6 +200,30 @@ _add(
         checks=("start_before_end",),
     )
 )
+_SIGNOFF = _codes("signed", "returned")
+_add(
+    Dataset(
+        "joint_plan_updates", "joint_plan_updates", "Joint Plan of Action progress updates",
+        (
+            Column("activity_id", IDENT), Column("update_no", COUNT), Column("date", DATE),
+            Column("progress", PERCENT), Column("status_note", TEXT, required=False),
+            Column("indicator_actual", NUMBER, required=False),
+            Column("funds_mobilised_usd", NUMBER, required=False),
+            Column("funds_spent_usd", NUMBER, required=False),
+            Column("narrative", TEXT, required=False),
+            Column("internal", CODE, codes=_codes("yes", "no")),
+            Column("posted_by", TEXT), Column("posted_agency", CODE, codes=_codes("UNHCR", "UNICEF")),
+            Column("unhcr_signoff", CODE, required=False, codes=_SIGNOFF),
+            Column("unhcr_by", TEXT, required=False), Column("unhcr_on", DATE, required=False),
+            Column("unicef_signoff", CODE, required=False, codes=_SIGNOFF),
+            Column("unicef_by", TEXT, required=False), Column("unicef_on", DATE, required=False),
+            Column("comment", TEXT, required=False),
+        ),
+        grain=("activity_id", "update_no"),
+        partition=("activity_id", "update_no"),
+        checks=("signoffs",),
+    )
+)
 _add(
     Dataset(
         "funding", "funding", "Funding per donor and year",

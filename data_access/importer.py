@@ -22,6 +22,7 @@ from pathlib import Path
 
 import polars as pl
 from sqlalchemy import Connection, Engine, delete, func, insert, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
 
 from data_access import analytics, schema
 from data_access import datasets as ds
@@ -31,6 +32,8 @@ from data_access.warehouse import bump_data_version
 
 #: progress(stage, done, total): stage is "validated" or "written".
 Progress = Callable[[str, int, int], None]
+#: Called inside the import transaction before anything is written; raises ImportRefused to stop.
+Precondition = Callable[[Connection], None]
 #: Called inside the import/rollback transaction after the rows changed: hook(connection, dataset).
 POST_CHANGE_HOOKS: list[Callable[[Connection, str], None]] = []
 
@@ -115,8 +118,12 @@ def _unknown_column_problems(spec: ds.Dataset, names: list[str]) -> pl.DataFrame
 
 
 def import_frame(engine: Engine, dataset: str, frame: pl.DataFrame, *, file_name: str, user: str,
-                 replace: bool = False, progress: Progress | None = None) -> ImportResult:
-    """Import a Polars frame with the dataset's columns, exactly as if it were a CSV file."""
+                 replace: bool = False, progress: Progress | None = None,
+                 precondition: Precondition | None = None) -> ImportResult:
+    """Import a Polars frame with the dataset's columns, exactly as if it were a CSV file.
+
+    `precondition(connection)` runs first inside the write transaction (optimistic concurrency:
+    e.g. "the row I edited is still the current one"); it refuses by raising ImportRefused."""
     spec = ds.get(dataset)
     as_text = frame.with_columns(pl.col(c).cast(pl.Utf8) for c in frame.columns)
     digest = sha256(as_text.write_csv().encode())
@@ -127,7 +134,8 @@ def import_frame(engine: Engine, dataset: str, frame: pl.DataFrame, *, file_name
     typed, problems = validate(spec, as_text, missing)
     if progress:
         progress("validated", frame.height, frame.height)
-    return _write(engine, spec, typed, problems, digest, file_name, user, replace, progress)
+    return _write(engine, spec, typed, problems, digest, file_name, user, replace, progress,
+                  precondition)
 
 
 def _unchanged(spec: ds.Dataset, batch: dict) -> ImportResult:
@@ -149,40 +157,83 @@ def _active_batch_with_hash(engine: Engine, dataset: str, digest: str) -> dict |
 
 def _write(engine: Engine, spec: ds.Dataset, typed: pl.DataFrame, problems: pl.DataFrame,
            digest: str, file_name: str, user: str, replace: bool,
-           progress: Progress | None) -> ImportResult:
+           progress: Progress | None, precondition: Precondition | None = None) -> ImportResult:
+    _refuse_problems(file_name, typed, problems)
+    with engine.begin() as conn:
+        if precondition is not None:
+            precondition(conn)
+        result = _write_in(conn, spec, typed, digest, file_name, user, replace, progress)
+    return result
+
+
+def _refuse_problems(file_name: str, typed: pl.DataFrame, problems: pl.DataFrame) -> None:
     if problems.height:
         raise ImportRefused(
             f"{file_name}: {problems.height} problem(s) found; nothing was imported. "
             "Fix the file and import it again.", problems)
     if typed.height == 0:
         raise ImportRefused(f"{file_name}: the file has no data rows; nothing was imported.")
+
+
+def _write_in(conn: Connection, spec: ds.Dataset, typed: pl.DataFrame, digest: str,
+              file_name: str, user: str, replace: bool, progress: Progress | None
+              ) -> ImportResult:
+    """Write one validated table inside the caller's transaction: batch, rows, analytics."""
     rows = typed.drop(ROW)
     table = schema.table_for(spec.name)
-    with engine.begin() as conn:
-        keys = rows.select(spec.partition).unique()
-        overlap = _overlap(conn, table, spec, keys)
-        if overlap.height and not replace:
-            raise ImportRefused(_overlap_message(conn, spec, file_name, overlap))
-        batch_id = conn.execute(
-            insert(schema.import_batch).values(
-                dataset=spec.name, file_name=file_name[:255], sha256=digest, rows=rows.height,
-                replaced_rows=0, user_name=user[:120], imported_at=datetime.now(UTC),
-                status="active",
-            ).returning(schema.import_batch.c.id)
-        ).scalar_one()
-        replaced = _supersede(conn, table, spec, keys, batch_id) if overlap.height else 0
-        rows = rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
-        _insert_rows(conn, table, rows, progress)
-        conn.execute(update(schema.import_batch).where(schema.import_batch.c.id == batch_id)
-                     .values(replaced_rows=replaced))
-        bump_data_version(conn)
-        analytics.rebuild(conn, spec.name)
-        for hook in POST_CHANGE_HOOKS:
-            hook(conn, spec.name)
+    keys = rows.select(spec.partition).unique()
+    overlap = _overlap(conn, table, spec, keys)
+    if overlap.height and not replace:
+        raise ImportRefused(_overlap_message(conn, spec, file_name, overlap))
+    batch_id = conn.execute(
+        insert(schema.import_batch).values(
+            dataset=spec.name, file_name=file_name[:255], sha256=digest, rows=rows.height,
+            replaced_rows=0, user_name=user[:120], imported_at=datetime.now(UTC),
+            status="active",
+        ).returning(schema.import_batch.c.id)
+    ).scalar_one()
+    replaced = _supersede(conn, table, spec, keys, batch_id) if overlap.height else 0
+    rows = rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
+    _insert_rows(conn, table, rows, progress)
+    conn.execute(update(schema.import_batch).where(schema.import_batch.c.id == batch_id)
+                 .values(replaced_rows=replaced))
+    bump_data_version(conn)
+    analytics.rebuild(conn, spec.name)
+    for hook in POST_CHANGE_HOOKS:
+        hook(conn, spec.name)
     message = f"imported {rows.height:,} rows into {spec.name} as batch {batch_id}"
     if replaced:
         message += f"; {replaced:,} earlier rows replaced (kept for rollback)"
     return ImportResult(spec.name, "imported", batch_id, rows.height, replaced, message)
+
+
+def import_workbook(engine: Engine, source: Path | str | bytes, sheets: dict[str, str], *,
+                    user: str, file_name: str | None = None, replace: bool = False
+                    ) -> list[ImportResult]:
+    """Import several sheets of one XLSX workbook (`sheets`: dataset -> sheet name) all or nothing:
+    every sheet is validated first, then all are written in one transaction."""
+    if isinstance(source, bytes):
+        data, file_name = source, file_name or "workbook.xlsx"
+    else:
+        data = Path(source).read_bytes()
+        file_name = file_name or Path(source).name
+    validated = []
+    for dataset, sheet in sheets.items():
+        spec = ds.get(dataset)
+        where = f"{file_name} [{sheet}]"
+        try:
+            raw = read_table(data, file_name, spec, sheet=sheet)
+        except UnreadableFile as exc:
+            raise ImportRefused(f"{where}: {exc}") from exc
+        typed, problems = validate(spec, raw.frame, raw.missing_columns)
+        if raw.unknown_columns:
+            problems = pl.concat([_unknown_column_problems(spec, raw.unknown_columns), problems])
+        _refuse_problems(where, typed, problems)
+        digest = sha256(data + sheet.encode())
+        validated.append((spec, typed, digest, where))
+    with engine.begin() as conn:
+        return [_write_in(conn, spec, typed, digest, where, user, replace, None)
+                for spec, typed, digest, where in validated]
 
 
 def _insert_rows(conn: Connection, table, rows: pl.DataFrame, progress: Progress | None) -> None:
@@ -200,13 +251,16 @@ def _insert_rows(conn: Connection, table, rows: pl.DataFrame, progress: Progress
 
 def _copy_chunk(conn: Connection, table, chunk: pl.DataFrame) -> None:
     """PostgreSQL COPY of one chunk as CSV: strings quoted (so '' stays ''), nulls unquoted."""
-    from psycopg import sql
+    from psycopg import errors, sql
 
     statement = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, chunk.columns)))
     payload = chunk.write_csv(include_header=False, quote_style="non_numeric", null_value="")
-    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-        copy.write(payload)
+    try:
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.write(payload)
+    except errors.IntegrityError as exc:  # the same exception type as the executemany path
+        raise IntegrityError(f"COPY {table.name}", None, exc) from exc
 
 
 def _key_chunks(keys: pl.DataFrame):

@@ -33,6 +33,8 @@ def load_frames(connection: Connection, sources: set[str], country: str = "TJK",
         else:
             frames[name] = analytics.load(connection, dataset)
     frames[engine.TARGETS] = analytics.load(connection, "targets")
+    if "joint_plan" in sources:  # status needs the dual-signed progress updates (DOMAIN §5)
+        frames[engine.PLAN_UPDATES] = analytics.load(connection, "joint_plan_updates")
     return frames
 
 

@@ -71,10 +71,11 @@ def _csv_rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
-def _xlsx_rows(data: bytes) -> list[list[str]]:
+def _xlsx_rows(data: bytes, sheet: str | None = None) -> list[list[str]]:
     try:
+        options = {"sheet_name": sheet} if sheet else {}
         frame = pl.read_excel(io.BytesIO(data), engine="calamine", has_header=False,
-                              infer_schema_length=0)
+                              infer_schema_length=0, **options)
     except Exception as exc:  # fastexcel raises its own error types
         raise UnreadableFile(f"the spreadsheet could not be read: {exc}") from exc
     rows = []
@@ -104,22 +105,24 @@ def _unzip(data: bytes) -> tuple[str, bytes]:
         return member, archive.read(member)
 
 
-def read_rows(data: bytes, file_name: str) -> tuple[list[list[str]], str]:
-    """The file's cells as lists of strings, and how it was decoded."""
+def read_rows(data: bytes, file_name: str, sheet: str | None = None
+              ) -> tuple[list[list[str]], str]:
+    """The file's cells as lists of strings, and how it was decoded (`sheet`: of a workbook)."""
     name = file_name.lower()
     if data[:4] == b"PK\x03\x04" and not name.endswith(".xlsx"):
         file_name, data = _unzip(data)
         name = file_name.lower()
     if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        return _xlsx_rows(data), "xlsx"
+        return _xlsx_rows(data, sheet), "xlsx"
     if name.endswith(".xls"):
         raise UnreadableFile("old .xls workbooks are not supported: save the sheet as .xlsx or CSV")
     text, encoding = decode_text(data)
     return _csv_rows(text), encoding
 
 
-def read_table(data: bytes, file_name: str, dataset: Dataset) -> RawTable:
-    rows, encoding = read_rows(data, file_name)
+def read_table(data: bytes, file_name: str, dataset: Dataset, sheet: str | None = None
+               ) -> RawTable:
+    rows, encoding = read_rows(data, file_name, sheet)
     mapping = _header_map(dataset)
     header_index = _find_header(rows, mapping)
     if header_index is None:

@@ -126,3 +126,15 @@ DATASET_TABLES: dict[str, Table] = {name: _dataset_table(d) for name, d in ds.DA
 
 def table_for(dataset_name: str) -> Table:
     return DATASET_TABLES[dataset_name]
+
+
+def _one_current_version(dataset_name: str, *columns: str) -> None:
+    """At most one current row per key: two people posting the same update at once cannot both
+    succeed (the second gets a conflict, not a silent duplicate)."""
+    table = DATASET_TABLES[dataset_name]
+    current = table.c.superseded_by.is_(None)
+    Index(f"ux_{table.name}_current", *(table.c[c] for c in columns), unique=True,
+          sqlite_where=current, postgresql_where=current)
+
+
+_one_current_version("joint_plan_updates", "activity_id", "update_no")

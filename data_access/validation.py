@@ -266,6 +266,27 @@ def _framework_years(typed: pl.DataFrame) -> list[pl.DataFrame]:
     ]
 
 
+def _signoffs(typed: pl.DataFrame) -> list[pl.DataFrame]:
+    """Dual sign-off (DOMAIN §5): posting signs for the poster's agency; a sign-off names who and when."""
+    found = []
+    for agency in ("unhcr", "unicef"):
+        action, by, on = (pl.col(f"{agency}_{c}") for c in ("signoff", "by", "on"))
+        found += [
+            _problems(typed, action.is_not_null() & (by.is_null() | on.is_null()), f"{agency}_by",
+                      action, pl.format(f"'{{}}' by {agency.upper()} needs {agency}_by and "
+                                        f"{agency}_on", action)),
+            _problems(typed, action.is_null() & (by.is_not_null() | on.is_not_null()),
+                      f"{agency}_signoff", by, f"{agency}_by or {agency}_on without a sign-off"),
+            _problems(typed, (on < pl.col("date")).fill_null(False), f"{agency}_on", on,
+                      "signed before the update's date"),
+        ]
+        own = pl.col("posted_agency") == agency.upper()
+        found.append(_problems(typed, (own & (action != "signed").fill_null(True)).fill_null(False),
+                               f"{agency}_signoff", action,
+                               "the posting agency's own sign-off must be 'signed'"))
+    return found
+
+
 def _known_indicator(typed: pl.DataFrame) -> list[pl.DataFrame]:
     from metrics.catalogue import CATALOGUE
 
@@ -276,6 +297,7 @@ def _known_indicator(typed: pl.DataFrame) -> list[pl.DataFrame]:
 
 
 CHECKS = {
+    "signoffs": _signoffs,
     "known_indicator": _known_indicator,
     "district_in_region": _district_in_region,
     "resettlement_dates": _resettlement_dates,

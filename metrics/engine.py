@@ -291,11 +291,12 @@ def _plan_window(activities: pl.DataFrame, updates: pl.DataFrame | None, request
                  needs_status: bool) -> _Window:
     if activities.is_empty():
         return _Window(None, None, "", NO_DATA, "no joint-plan activities in the warehouse")
-    if updates is None or updates.is_empty():
+    signed = 0 if updates is None else updates.filter(pl.col("signed_off").cast(pl.Boolean)).height
+    if not signed:  # no update counts yet: statuses would only measure silence
         if needs_status:
             return _Window(None, None, "", NO_DATA,
                            "no dual-signed progress updates yet: status cannot be computed")
-        updates = joint_plan.no_updates()
+        updates = joint_plan.no_updates() if updates is None else updates
     flags = joint_plan.activity_flags(activities, updates, request.period.start, request.end)
     return _Window(flags, request.end, f"activity status at {request.end}")
 

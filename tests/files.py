@@ -49,6 +49,10 @@ STA-3,TJ-RA,Rudaki,F,0-4,2020-01-10,acquired,2021-06-30
 JPA-01,education,Enrol refugee children in national schools,UNICEF,Ministry of Education,2017-06-01,2026-06-30,EDU.GER_PRIMARY,70,95,250000,EX-O1,4.1
 JPA-02,birth_registration_nationality,Birth registration drive,JOINT,,2018-01-01,2025-12-31,BRN.U5_REGISTERED_PCT,60,95,,EX-O2,16.9
 """,
+    "joint_plan_updates": """activity_id,update_no,date,progress,status_note,indicator_actual,funds_mobilised_usd,funds_spent_usd,narrative,internal,posted_by,posted_agency,unhcr_signoff,unhcr_by,unhcr_on,unicef_signoff,unicef_by,unicef_on,comment
+JPA-01,1,2025-03-31,20,Kits delivered,72,50000,30000,"Schools in Vahdat enrolled 40 children",no,aziza@unicef.org,UNICEF,signed,rustam@unhcr.org,2025-04-10,signed,aziza@unicef.org,2025-03-31,
+JPA-01,2,2025-06-30,35,Catch-up classes started,,80000,60000,Teacher shortage in Rudaki,yes,aziza@unicef.org,UNICEF,,,,signed,aziza@unicef.org,2025-06-30,
+""",
     "funding": """year,donor,agency,area,pledged_usd,received_usd
 2025,European Union,UNHCR,education,500000,350000
 2025,Japan,UNICEF,,200000,200000

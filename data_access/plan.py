@@ -1,0 +1,341 @@
+"""The Joint Plan of Action in the warehouse: activities, progress updates, dual sign-off.
+
+Everything goes through the importer, so every action is an import batch (who, when, what) and
+nothing is ever overwritten:
+
+- `post_update`: the lead agency's focal point posts update n+1 of an activity. Posting signs
+  for the poster's agency. Refused (`Conflict`) when someone else posted since the form was
+  opened — the form's `seen_update_no` is the optimistic-concurrency token; a unique index on the
+  current (activity, update) makes the race safe on PostgreSQL and SQLite alike.
+- `sign_off` / `return_update`: the other agency signs the update, or returns it with a comment.
+  The new version of the row supersedes the one signed; refused when that version is no longer
+  current (`seen_batch` is the token).
+- `updates` / `history` read updates as an audience may see them: donors never receive an
+  internal narrative (it is removed here, in the data path, not hidden by a page).
+
+Roles are checked here, server side: only `unhcr` and `unicef` act, each for its own agency, and
+only on activities their agency leads (JOINT: both); donors and data managers cannot post or sign.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from data_access import analytics, importer, schema
+from data_access import datasets as ds
+
+UPDATES = "joint_plan_updates"
+AGENCY_OF_ROLE = {"unhcr": "UNHCR", "unicef": "UNICEF"}
+OTHER_AGENCY = {"UNHCR": "UNICEF", "UNICEF": "UNHCR"}
+#: Audiences that may read internal narratives (DOMAIN §1: donors never see them).
+INTERNAL_READERS = frozenset({"unhcr", "unicef", "admin"})
+WORKPLAN_SHEETS = {"joint_plan": "activities", UPDATES: "updates"}
+
+
+class PlanRefused(Exception):
+    """An action on the plan that cannot be done; the message says why and what to do."""
+
+
+class NotAllowed(PlanRefused):
+    """The audience may not do this (checked server side, whatever the page shows)."""
+
+
+class Conflict(PlanRefused):
+    """Someone else changed the activity since the form was opened; nothing was written."""
+
+
+@dataclass(frozen=True)
+class UpdateDraft:
+    """What a focal point types into the update form."""
+
+    date: date
+    progress: float
+    status_note: str | None = None
+    indicator_actual: float | None = None
+    funds_mobilised_usd: float | None = None
+    funds_spent_usd: float | None = None
+    narrative: str | None = None
+    internal: bool = False
+
+
+# ---------------------------------------------------------------------------------- reading
+def activities(connection: Connection) -> pl.DataFrame:
+    """The current activities of the plan, in id order."""
+    return analytics.load(connection, "joint_plan").sort("activity_id")
+
+
+def _current_updates(connection: Connection, activity_id: str | None = None) -> pl.DataFrame:
+    table = schema.table_for(UPDATES)
+    query = select(table).where(table.c.superseded_by.is_(None))
+    if activity_id is not None:
+        query = query.where(table.c.activity_id == activity_id)
+    return _frame(connection, query)
+
+
+def _frame(connection: Connection, query) -> pl.DataFrame:
+    result = connection.execute(query)
+    rows = [dict(r) for r in result.mappings()]
+    schema_ = _update_schema()
+    if not rows:
+        return pl.DataFrame(schema=schema_)
+    frame = pl.DataFrame(rows, infer_schema_length=None)
+    return frame.select(pl.col(name).cast(dtype, strict=False) if name in frame.columns
+                        else pl.lit(None, dtype).alias(name) for name, dtype in schema_.items())
+
+
+def _update_schema() -> dict[str, pl.DataType]:
+    types = {ds.COUNT: pl.Int64, ds.NUMBER: pl.Float64, ds.PERCENT: pl.Float64,
+             ds.DATE: pl.Date}
+    columns = {"id": pl.Int64, "batch_id": pl.Int64, "superseded_by": pl.Int64}
+    for column in ds.get(UPDATES).columns:
+        columns[column.name] = types.get(column.kind, pl.String)
+    return columns
+
+
+def _with_state(frame: pl.DataFrame) -> pl.DataFrame:
+    """`state`: signed (both agencies), returned (by either), or pending (waiting for one)."""
+    signed = (pl.col("unhcr_signoff") == "signed") & (pl.col("unicef_signoff") == "signed")
+    returned = (pl.col("unhcr_signoff") == "returned") | (pl.col("unicef_signoff") == "returned")
+    waiting = (pl.when(pl.col("unhcr_signoff").is_null()).then(pl.lit("UNHCR"))
+               .when(pl.col("unicef_signoff").is_null()).then(pl.lit("UNICEF")))
+    return frame.with_columns(
+        pl.when(signed.fill_null(False)).then(pl.lit("signed"))
+        .when(returned.fill_null(False)).then(pl.lit("returned"))
+        .otherwise(pl.lit("pending")).alias("state"),
+        pl.when(~signed.fill_null(False) & ~returned.fill_null(False)).then(waiting)
+        .alias("waiting_for"),
+    )
+
+
+def _for_audience(frame: pl.DataFrame, audience: str) -> pl.DataFrame:
+    if audience in INTERNAL_READERS:
+        return frame
+    internal = pl.col("internal") == "yes"
+    return frame.with_columns(
+        pl.when(internal).then(None).otherwise(pl.col("narrative")).alias("narrative"),
+        pl.when(internal).then(None).otherwise(pl.col("comment")).alias("comment"),
+    )
+
+
+def updates(connection: Connection, audience: str, activity_id: str | None = None
+            ) -> pl.DataFrame:
+    """Current updates with their `state` and `waiting_for`, as `audience` may see them."""
+    frame = _with_state(_current_updates(connection, activity_id))
+    return _for_audience(frame, audience).sort("activity_id", "update_no")
+
+
+def history(connection: Connection, audience: str, activity_id: str) -> pl.DataFrame:
+    """Every version of every update of an activity, with who changed it and when (newest first)."""
+    table, batch = schema.table_for(UPDATES), schema.import_batch
+    query = (select(table, batch.c.user_name.label("changed_by"),
+                    batch.c.imported_at.label("changed_at"))
+             .join(batch, table.c.batch_id == batch.c.id)
+             .where(table.c.activity_id == activity_id))
+    rows = [dict(r) for r in connection.execute(query).mappings()]
+    if not rows:
+        base = pl.DataFrame(schema=_update_schema()).with_columns(
+            pl.lit(None, pl.String).alias("changed_by"),
+            pl.lit(None, pl.Datetime("us", "UTC")).alias("changed_at"))
+    else:
+        base = pl.DataFrame(rows, infer_schema_length=None)
+    frame = _for_audience(_with_state(base), audience)
+    return frame.sort("update_no", "batch_id", descending=True)
+
+
+def latest_update_no(connection: Connection, activity_id: str) -> int:
+    """The highest current update number of an activity (0 before the first update)."""
+    numbers = _current_updates(connection, activity_id).get_column("update_no")
+    return int(numbers.max()) if numbers.len() else 0
+
+
+# ---------------------------------------------------------------------------------- rights
+def agency_of(audience: str) -> str | None:
+    return AGENCY_OF_ROLE.get(audience)
+
+
+def can_post(audience: str, lead: str) -> bool:
+    """The lead agency's focal points post (JOINT: both agencies)."""
+    agency = agency_of(audience)
+    return agency is not None and lead in (agency, "JOINT")
+
+
+def can_sign(audience: str, update: dict) -> bool:
+    """The agency that has not yet acted on a pending update signs it or returns it."""
+    agency = agency_of(audience)
+    return (agency is not None and update.get("state") == "pending"
+            and update.get("waiting_for") == agency)
+
+
+def _activity(connection: Connection, activity_id: str) -> dict:
+    found = analytics.load(connection, "joint_plan", {"activity_id": activity_id})
+    if found.is_empty():
+        raise PlanRefused(f"there is no activity {activity_id}")
+    return found.row(0, named=True)
+
+
+# ---------------------------------------------------------------------------------- actions
+def post_update(engine: Engine, activity_id: str, draft: UpdateDraft, *, audience: str,
+                user: str, seen_update_no: int) -> importer.ImportResult:
+    """Post update `seen_update_no + 1`; refused with `Conflict` if someone posted meanwhile."""
+    with engine.connect() as connection:
+        activity = _activity(connection, activity_id)
+    if not can_post(audience, activity["lead"]):
+        raise NotAllowed(f"the {audience} audience cannot post updates on {activity_id} "
+                         f"(led by {activity['lead']})")
+    if draft.date < activity["start"]:
+        raise PlanRefused(f"the update is dated {draft.date}, before the activity starts "
+                          f"({activity['start']})")
+    agency = agency_of(audience)
+    number = seen_update_no + 1
+    row = {
+        "activity_id": activity_id, "update_no": number, "date": draft.date,
+        "progress": draft.progress, "status_note": draft.status_note,
+        "indicator_actual": draft.indicator_actual,
+        "funds_mobilised_usd": draft.funds_mobilised_usd,
+        "funds_spent_usd": draft.funds_spent_usd, "narrative": draft.narrative,
+        "internal": "yes" if draft.internal else "no", "posted_by": user,
+        "posted_agency": agency, "comment": None,
+        **_signature(agency, "signed", user, draft.date),
+        **_signature(OTHER_AGENCY[agency], None, None, None),
+    }
+
+    def still_latest(connection: Connection) -> None:
+        latest = latest_update_no(connection, activity_id)
+        if latest != seen_update_no:
+            raise Conflict(
+                f"{activity_id} received update {latest} since you opened the form: your update "
+                "was not saved. Read the new update, then post yours again (what you typed is kept).")
+
+    return _import(engine, _as_frame([row]), f"update {number} of {activity_id}", user,
+                   replace=False, precondition=still_latest)
+
+
+def sign_off(engine: Engine, activity_id: str, update_no: int, *, audience: str, user: str,
+             seen_batch: int, on: date | None = None) -> importer.ImportResult:
+    """The other agency signs update `update_no`: from now on it counts for reporting."""
+    return _act(engine, activity_id, update_no, audience, user, seen_batch, "signed", None, on)
+
+
+def return_update(engine: Engine, activity_id: str, update_no: int, *, audience: str, user: str,
+                  seen_batch: int, comment: str, on: date | None = None
+                  ) -> importer.ImportResult:
+    """The other agency returns the update with a comment; it never counts. The lead posts anew."""
+    if not comment or not comment.strip():
+        raise PlanRefused("say why the update is returned (a comment is required)")
+    return _act(engine, activity_id, update_no, audience, user, seen_batch, "returned",
+                comment.strip(), on)
+
+
+def _act(engine: Engine, activity_id: str, update_no: int, audience: str, user: str,
+         seen_batch: int, action: str, comment: str | None, on: date | None
+         ) -> importer.ImportResult:
+    agency = agency_of(audience)
+    if agency is None:
+        raise NotAllowed(f"the {audience} audience cannot sign off joint-plan updates")
+    with engine.connect() as connection:
+        current = updates(connection, "admin", activity_id).filter(
+            pl.col("update_no") == update_no)
+    if current.is_empty():
+        raise PlanRefused(f"{activity_id} has no update {update_no}")
+    row = current.row(0, named=True)
+    if row["batch_id"] != seen_batch:
+        raise Conflict(_changed(activity_id, update_no))
+    if not can_sign(audience, row):
+        raise NotAllowed(f"update {update_no} of {activity_id} is not waiting for {agency} "
+                         f"(it is {row['state']})")
+    day = on or date.today()
+    new = {k: row[k] for k in ds.get(UPDATES).column_names}
+    new.update(_signature(agency, action, user, max(day, row["date"])))
+    if comment:
+        new["comment"] = comment
+
+    def unchanged(connection: Connection) -> None:
+        table = schema.table_for(UPDATES)
+        locked = connection.execute(  # FOR UPDATE: a concurrent signer waits, then sees the change
+            select(table.c.batch_id).where(
+                table.c.activity_id == activity_id, table.c.update_no == update_no,
+                table.c.superseded_by.is_(None)).with_for_update()).scalars().all()
+        if locked != [seen_batch]:
+            raise Conflict(_changed(activity_id, update_no))
+
+    verb = "sign-off" if action == "signed" else "return"
+    return _import(engine, _as_frame([new]), f"{verb} of update {update_no} of {activity_id}",
+                   user, replace=True, precondition=unchanged)
+
+
+def _changed(activity_id: str, update_no: int) -> str:
+    return (f"update {update_no} of {activity_id} was changed by someone else since you opened "
+            "it: nothing was saved. Reload the activity and decide again.")
+
+
+def _signature(agency: str, action: str | None, user: str | None, day: date | None) -> dict:
+    prefix = agency.lower()
+    return {f"{prefix}_signoff": action, f"{prefix}_by": user, f"{prefix}_on": day}
+
+
+def _as_frame(rows: list[dict]) -> pl.DataFrame:
+    """Rows as the text an import file would hold (the importer validates them like a file)."""
+    columns = ds.get(UPDATES).column_names
+    return pl.DataFrame([[_text(r.get(c)) for c in columns] for r in rows],
+                        schema=dict.fromkeys(columns, pl.String), orient="row")
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _import(engine: Engine, frame: pl.DataFrame, what: str, user: str, *, replace: bool,
+            precondition) -> importer.ImportResult:
+    try:
+        return importer.import_frame(engine, UPDATES, frame, file_name=what, user=user,
+                                     replace=replace, precondition=precondition)
+    except importer.ImportRefused as exc:
+        raise PlanRefused(exc.report(10)) from exc
+    except (IntegrityError, OperationalError) as exc:
+        # the unique current-version index (or SQLite's writer lock) caught a simultaneous change
+        raise Conflict(f"{what}: someone else changed this activity at the same moment; nothing "
+                       "was saved. Reload and try again.") from exc
+
+
+# ---------------------------------------------------------------------------------- workplan
+def export_workplan(connection: Connection) -> bytes:
+    """The plan as the XLSX workplan both agencies keep: sheet `activities`, sheet `updates`."""
+    plan = schema.table_for("joint_plan")
+    activity_rows = _plain(connection, plan, ds.get("joint_plan").column_names)
+    update_rows = _plain(connection, schema.table_for(UPDATES), ds.get(UPDATES).column_names)
+    buffer = io.BytesIO()
+    # strings_to_formulas off: a narrative starting with "=" stays text, never a live formula
+    with xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False}) as workbook:
+        for sheet, frame in (("activities", activity_rows), ("updates", update_rows)):
+            frame.write_excel(workbook, worksheet=sheet, autofit=True)
+    return buffer.getvalue()
+
+
+def _plain(connection: Connection, table, columns: list[str]) -> pl.DataFrame:
+    rows = connection.execute(select(*(table.c[c] for c in columns))
+                              .where(table.c.superseded_by.is_(None))
+                              .order_by(*(table.c[c] for c in columns[:2]))).all()
+    if not rows:
+        return pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+    return pl.DataFrame([tuple(r) for r in rows], schema=columns, orient="row",
+                        infer_schema_length=None)
+
+
+def import_workplan(engine: Engine, source: Path | str | bytes, *, user: str,
+                    file_name: str | None = None, replace: bool = False
+                    ) -> list[importer.ImportResult]:
+    """Import both sheets of a workplan in one transaction (activities first)."""
+    return importer.import_workbook(engine, source, WORKPLAN_SHEETS, user=user,
+                                    file_name=file_name, replace=replace)
