@@ -8,6 +8,7 @@
     hamkori report [--period P] [--as-of DATE] [--by DIM[,DIM]] [--audience ROLE] [--country ISO3]
                    [--region CODE] [--indicator CODE[,CODE]] [--format json|csv]
     hamkori docs [--check]
+    hamkori workplan export FILE.xlsx | hamkori workplan import FILE.xlsx [--replace]
 
 The warehouse is `HAMKORI_WAREHOUSE_URL` (default: the SQLite file under data/). Exit status is
 non-zero on any refusal, and the warehouse is then unchanged.
@@ -212,6 +213,41 @@ def docs(check: bool) -> None:
     target.parent.mkdir(exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(f"wrote {target}")
+
+
+@main.group()
+def workplan() -> None:
+    """The Joint Plan of Action as the XLSX workplan (sheets `activities` and `updates`)."""
+
+
+@workplan.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def workplan_export(ctx: click.Context, file: Path) -> None:
+    """Write the current plan and its updates to FILE (.xlsx)."""
+    from data_access import plan
+
+    with _engine(ctx.parent).connect() as connection:
+        file.write_bytes(plan.export_workplan(connection))
+    click.echo(f"wrote {file}")
+
+
+@workplan.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Replace activities and updates already there.")
+@click.option("--user", default=None, help="Who is importing (default: $HAMKORI_USER or login).")
+@click.pass_context
+def workplan_import(ctx: click.Context, file: Path, replace: bool, user: str | None) -> None:
+    """Import both sheets of FILE in one transaction (all or nothing)."""
+    from data_access import plan
+
+    try:
+        results = plan.import_workplan(_engine(ctx.parent), file,
+                                       user=user or config.current_user(), replace=replace)
+    except importer.ImportRefused as exc:
+        _fail(exc.report(200))
+    for result in results:
+        click.echo(result.message)
 
 
 @main.command()

@@ -93,3 +93,21 @@ def test_console_script_is_installed():
     script = Path(sys.executable).with_name("hamkori")
     out = subprocess.run([str(script), "--help"], capture_output=True, text=True, cwd=REPO, check=True)
     assert "import" in out.stdout and "rollback" in out.stdout
+
+
+def test_workplan_export_then_import_into_an_empty_warehouse(run, tmp_path, monkeypatch):
+    run("init")
+    assert run("import", "joint_plan", write(tmp_path, "p.csv", GOOD["joint_plan"])).exit_code == 0
+    assert run("import", "joint_plan_updates",
+               write(tmp_path, "u.csv", GOOD["joint_plan_updates"])).exit_code == 0
+    book = tmp_path / "workplan.xlsx"
+    result = run("workplan", "export", str(book))
+    assert result.exit_code == 0 and book.stat().st_size > 0
+    monkeypatch.setenv("HAMKORI_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'other.sqlite'}")
+    run("init")
+    result = run("workplan", "import", str(book))
+    assert result.exit_code == 0, result.output
+    assert "imported 2 rows into joint_plan" in result.output
+    assert "imported 2 rows into joint_plan_updates" in result.output
+    again = run("workplan", "import", str(book))
+    assert again.exit_code == 1 and "--replace" in again.output
