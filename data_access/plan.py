@@ -150,6 +150,28 @@ def history(connection: Connection, audience: str, activity_id: str) -> pl.DataF
     return frame.sort("update_no", "batch_id", descending=True)
 
 
+def activity_versions(connection: Connection, activity_id: str) -> pl.DataFrame:
+    """Every version of an activity (a corrected workplan imported with --replace adds one),
+    oldest first, with who imported it, when, and which fields changed from the version before."""
+    table, batch = schema.table_for("joint_plan"), schema.import_batch
+    columns = ds.get("joint_plan").column_names
+    rows = connection.execute(
+        select(*(table.c[c] for c in columns), table.c.batch_id,
+               batch.c.user_name.label("changed_by"), batch.c.imported_at.label("changed_at"))
+        .join(batch, table.c.batch_id == batch.c.id)
+        .where(table.c.activity_id == activity_id).order_by(table.c.batch_id)).mappings().all()
+    changed, previous = [], None
+    for row in rows:
+        changed.append("created" if previous is None else ", ".join(
+            c for c in columns if row[c] != previous[c]) or "no change")
+        previous = row
+    if not rows:
+        return pl.DataFrame(schema={"batch_id": pl.Int64, "changed_by": pl.String,
+                                    "changed_at": pl.Datetime("us", "UTC"), "changed": pl.String})
+    return pl.DataFrame([dict(r) for r in rows], infer_schema_length=None).with_columns(
+        pl.Series("changed", changed, pl.String))
+
+
 def latest_update_no(connection: Connection, activity_id: str) -> int:
     """The highest current update number of an activity (0 before the first update)."""
     numbers = _current_updates(connection, activity_id).get_column("update_no")

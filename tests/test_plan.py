@@ -216,3 +216,17 @@ def test_a_bad_workplan_writes_neither_sheet(engine, tmp_path):
     with pytest.raises(importer.ImportRefused, match=r"\[updates\]"):
         jp.import_workplan(engine, path, user="dm")
     assert importer.list_batches(engine).height == 0
+
+
+def test_an_activity_corrected_by_a_new_workplan_keeps_its_versions(planned):
+    corrected = GOOD["joint_plan"].replace("2026-06-30,EDU.GER_PRIMARY,70,95",
+                                           "2026-12-31,EDU.GER_PRIMARY,70,97")
+    importer.import_file(planned, "joint_plan", corrected.encode(), file_name="plan-v2.csv",
+                         user="data.manager", replace=True)
+    with planned.connect() as conn:
+        versions = jp.activity_versions(conn, ACTIVITY)
+        assert jp.activities(conn).filter(pl.col("activity_id") == ACTIVITY)["target"][0] == 97
+    assert versions.get_column("changed").to_list() == ["created", "end, target"]
+    assert versions.get_column("changed_by").to_list() == ["data.manager", "data.manager"]
+    with planned.connect() as conn:
+        assert jp.activity_versions(conn, "JPA-99").is_empty()
