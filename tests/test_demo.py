@@ -11,15 +11,16 @@ from data_access import datasets as ds
 from data_access import demo
 from data_access import reference as ref
 from data_access.validation import validate
+from metrics.joint_plan import activity_status
 
 END_2025 = dt.date(2025, 12, 31)
 OFFICE_DATASETS = {
     "population", "asylum", "solutions", "resettlement", "education", "statelessness",
-    "birth_registration", "joint_plan", "funding", "targets", "framework",
+    "birth_registration", "joint_plan", "joint_plan_updates", "funding", "targets", "framework",
 }
 DTYPES = {
-    ds.COUNT: pl.Int64, ds.YEAR: pl.Int64, ds.NUMBER: pl.Float64, ds.DATE: pl.Date,
-    ds.MONTH: pl.Date,
+    ds.COUNT: pl.Int64, ds.YEAR: pl.Int64, ds.NUMBER: pl.Float64, ds.PERCENT: pl.Float64,
+    ds.DATE: pl.Date, ds.MONTH: pl.Date,
 }
 
 
@@ -109,6 +110,9 @@ def test_dates_within_1990_and_next_year(frames):
     assert frames["population"].get_column("date").max() == END_2025
     assert frames["statelessness"].get_column("resolved").max() <= END_2025
     assert frames["resettlement"].get_column("departed").max() <= END_2025
+    updates = frames["joint_plan_updates"]
+    for column in ("date", "unhcr_on", "unicef_on"):
+        assert updates.get_column(column).max() <= END_2025, column
 
 
 # ---- Cross-column rules -------------------------------------------------------------------------
@@ -170,7 +174,7 @@ def test_same_seed_gives_identical_frames(frames):
 def test_other_seed_gives_other_numbers(frames):
     other = demo.generate(seed=2)
     for name in ("population", "asylum", "solutions", "resettlement", "statelessness",
-                 "education", "birth_registration", "funding"):
+                 "education", "birth_registration", "funding", "joint_plan_updates"):
         assert not frames[name].equals(other[name]), name
 
 
@@ -181,6 +185,11 @@ def test_today_bounds_the_calendar():
     assert frames["asylum"].get_column("month").max() == dt.date(2023, 6, 1)
     assert frames["statelessness"].get_column("identified").max() <= today
     assert frames["resettlement"].get_column("submitted").max() <= today
+    updates = frames["joint_plan_updates"]
+    for column in ("date", "unhcr_on", "unicef_on"):
+        assert updates.get_column(column).max() <= today, column
+    _typed, problems = validate(ds.get("joint_plan_updates"), updates)
+    assert problems.height == 0, problems.head(10)
 
 
 # ---- Magnitudes of DOMAIN §8 --------------------------------------------------------------------
@@ -305,6 +314,138 @@ def test_funding_and_targets(frames):
     assert {"EDU.GER_PRIMARY", "BRN.U5_REGISTERED_PCT", "STA.RESOLVED"} <= set(
         targets.get_column("indicator"))
     assert targets.filter(pl.col("year") == 2025).height == targets.get_column("indicator").n_unique()
+
+
+# ---- Joint-plan progress updates (DOMAIN §5) ----------------------------------------------------
+
+AGENCY_KEYS = {"UNHCR": "unhcr", "UNICEF": "unicef"}
+SIGNOFFS = ("unhcr_signoff", "unicef_signoff")
+
+
+def with_signed_off(updates: pl.DataFrame) -> pl.DataFrame:
+    both = (pl.col("unhcr_signoff") == "signed") & (pl.col("unicef_signoff") == "signed")
+    return updates.with_columns(both.fill_null(False).alias("signed_off"))
+
+
+def test_updates_validate_as_a_file_would(frames):
+    updates = frames["joint_plan_updates"]
+    as_text = updates.with_columns(pl.all().cast(pl.Utf8))
+    _typed, problems = validate(ds.get("joint_plan_updates"), as_text, [])
+    assert problems.height == 0, problems.head(10)
+
+
+def test_updates_cite_plan_activities_numbered_from_one_in_date_order(frames):
+    updates, plan = frames["joint_plan_updates"], frames["joint_plan"]
+    assert set(updates.get_column("activity_id")) <= set(plan.get_column("activity_id"))
+    started = plan.filter(pl.col("start") < dt.date(2025, 9, 1))
+    assert set(started.get_column("activity_id")) <= set(updates.get_column("activity_id"))
+    for (activity_id,), rows in updates.sort("update_no").group_by(["activity_id"]):
+        numbers = rows.get_column("update_no").to_list()
+        assert numbers == list(range(1, len(numbers) + 1)), activity_id
+        dates = rows.get_column("date").to_list()
+        assert dates == sorted(dates), activity_id
+    timeframe = updates.join(plan.select("activity_id", "start", "end"), on="activity_id")
+    assert timeframe.filter((pl.col("date") <= pl.col("start")) | (pl.col("date") > pl.col("end"))
+                            ).height == 0
+    # Quarterly: besides corrections and final reports, updates fall on quarter ends.
+    day, month = pl.col("date").dt.day(), pl.col("date").dt.month()
+    quarter_end = month.is_in([3, 6, 9, 12]) & (day >= 30)
+    assert updates.filter(quarter_end).height > 0.9 * updates.height
+    assert 250 <= updates.height <= 600
+
+
+def test_the_lead_posts_and_signs_by_posting_the_other_agency_later(frames):
+    updates, plan = frames["joint_plan_updates"], frames["joint_plan"]
+    assert updates.get_column("posted_by").str.contains(r"^focal\.[a-z]+@(unhcr|unicef)\.example$").all()
+    for agency, key in AGENCY_KEYS.items():
+        own = updates.filter(pl.col("posted_agency") == agency)
+        assert (own.get_column(f"{key}_signoff") == "signed").all()
+        assert own.get_column(f"{key}_by").equals(own.get_column("posted_by"), check_names=False)
+        assert (own.get_column(f"{key}_on") == own.get_column("date")).all()
+        assert own.get_column("posted_by").str.ends_with(f"@{key}.example").all()
+        others = updates.filter(pl.col("posted_agency") != agency, pl.col(f"{key}_signoff").is_not_null())
+        assert (others.get_column(f"{key}_on") >= others.get_column("date")).all()
+        assert others.get_column(f"{key}_by").str.ends_with(f"@{key}.example").all()
+    leads = updates.join(plan.select("activity_id", "lead"), on="activity_id")
+    single = leads.filter(pl.col("lead") != "JOINT")
+    assert (single.get_column("posted_agency") == single.get_column("lead")).all()
+    joint = leads.filter(pl.col("lead") == "JOINT")
+    assert set(joint.get_column("posted_agency")) == {"UNHCR", "UNICEF"}
+
+
+def test_returned_updates_are_explained_and_followed_by_a_correction(frames):
+    updates = frames["joint_plan_updates"]
+    is_returned = pl.any_horizontal(pl.col(c) == "returned" for c in SIGNOFFS)
+    returned = updates.filter(is_returned)
+    assert 2 <= returned.height <= 0.06 * updates.height
+    assert returned.get_column("comment").null_count() == 0
+    following = updates.select(
+        "activity_id", (pl.col("update_no") - 1).alias("update_no"),
+        pl.col("date").alias("next_date"), pl.col("comment").alias("next_comment"),
+        pl.col("posted_agency").alias("next_agency"))
+    pairs = returned.join(following, on=["activity_id", "update_no"], how="left").with_columns(
+        pl.max_horizontal("unhcr_on", "unicef_on").alias("returned_on"))
+    assert pairs.get_column("next_comment").str.starts_with("Corrects update").all()
+    assert (pairs.get_column("next_agency") == pairs.get_column("posted_agency")).all()
+    assert (pairs.get_column("next_date") > pairs.get_column("returned_on")).all()
+
+
+def test_a_few_updates_wait_for_the_other_agency_near_today(frames):
+    updates = frames["joint_plan_updates"]
+    pending = updates.filter(pl.any_horizontal(pl.col(c).is_null() for c in SIGNOFFS))
+    assert 2 <= pending.height <= 4
+    assert (pending.get_column("date") > END_2025 - dt.timedelta(days=92)).all()
+    # ... besides those returned in the last quarter, whose corrections are (or were) under way.
+    returned = updates.filter(pl.any_horizontal(pl.col(c) == "returned" for c in SIGNOFFS))
+    returned_on = returned.select(pl.max_horizontal("unhcr_on", "unicef_on")).to_series()
+    assert (returned_on > END_2025 - dt.timedelta(days=92)).sum() >= 1
+
+
+def test_the_plan_shows_a_mix_of_statuses_at_today(frames):
+    plan, updates = frames["joint_plan"], frames["joint_plan_updates"]
+    status = activity_status(plan, with_signed_off(updates), END_2025)
+    counts = dict(status.group_by("status").len().iter_rows())
+    assert counts.get("completed", 0) >= 5
+    assert counts.get("at_risk", 0) >= 1 and counts.get("off_track", 0) >= 1
+    assert 1 <= counts.get("overdue", 0) <= 3
+    assert 1 <= counts.get("stale", 0) <= 2
+    # Most ongoing activities are on track.
+    ongoing = counts.get("at_risk", 0) + counts.get("off_track", 0) + counts.get("stale", 0)
+    assert counts.get("on_track", 0) > ongoing
+    # Completed activities reached 100 % on or before their end.
+    done = status.filter(pl.col("status") == "completed")
+    assert (done.get_column("last_signed") <= done.get_column("end")).all()
+
+
+def test_update_figures_are_coherent(frames):
+    plan, updates = frames["joint_plan"], frames["joint_plan_updates"]
+    assert (updates.get_column("funds_spent_usd") <= updates.get_column("funds_mobilised_usd")).all()
+    is_returned = pl.any_horizontal(pl.col(c) == "returned" for c in SIGNOFFS)
+    kept = updates.filter(~is_returned).sort("activity_id", "update_no")
+    for column in ("progress", "funds_mobilised_usd", "funds_spent_usd"):
+        drops = kept.filter(pl.col(column).diff().over("activity_id") < 0)
+        assert drops.height == 0, column
+    final = kept.group_by("activity_id").agg(pl.col("funds_mobilised_usd").last()).join(
+        plan.select("activity_id", "budget_usd"), on="activity_id")
+    assert (final.get_column("funds_mobilised_usd") <= 1.1 * final.get_column("budget_usd")).all()
+
+    with_plan = updates.join(plan.select("activity_id", "indicator", "baseline", "target"),
+                             on="activity_id")
+    has_indicator = pl.col("indicator").is_not_null()
+    assert (with_plan.get_column("indicator_actual").is_not_null()
+            == with_plan.select(has_indicator).to_series()).all()
+    actuals = with_plan.filter(has_indicator)
+    low = pl.min_horizontal("baseline", "target")
+    high = pl.max_horizontal("baseline", "target")
+    span = high - low
+    assert actuals.filter((pl.col("indicator_actual") < low - 0.1 * span)
+                          | (pl.col("indicator_actual") > high + 0.1 * span)).height == 0
+
+    internal = updates.filter(pl.col("internal") == "yes")
+    assert 0.03 * updates.height <= internal.height <= 0.25 * updates.height
+    assert internal.get_column("narrative").str.starts_with("Internal:").all()
+    assert updates.get_column("narrative").null_count() == 0
+    assert not updates.get_column("narrative").str.contains("(?i)lorem").any()
 
 
 # ---- Scale --------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ Layout of the package (everything underscored is private to it):
 - `people` — population stock, statelessness cases, education, birth registration;
 - `flows` — asylum, solutions (returns, naturalisation), resettlement;
 - `plan` — example framework, Joint Plan of Action, funding, targets;
+- `updates` — quarterly progress updates on the joint plan, with dual sign-off;
 - `scaled` — the `scale=N` generators for benchmarks.
 """
 
@@ -73,6 +74,7 @@ from data_access.demo.people import (
 )
 from data_access.demo.plan import ACTIVITIES, _framework, _funding, _joint_plan, _targets
 from data_access.demo.scaled import _population_scaled, _solutions_scaled
+from data_access.demo.updates import _joint_plan_updates
 
 __all__ = [
     "ACTIVITIES", "AGES", "APPLIED_AFG", "ASY_AFG", "DATASET_NAMES", "DEFAULT_TODAY",
@@ -82,10 +84,11 @@ __all__ = [
 
 DEFAULT_TODAY = dt.date(2025, 12, 31)
 
-#: Office datasets in import order: the framework before the targets and activities that cite it.
+#: Office datasets in import order: the framework before the targets and activities that cite it,
+#: the activities before their progress updates.
 DATASET_NAMES: tuple[str, ...] = (
-    "framework", "targets", "joint_plan", "funding", "population", "asylum", "solutions",
-    "resettlement", "education", "statelessness", "birth_registration",
+    "framework", "targets", "joint_plan", "joint_plan_updates", "funding", "population", "asylum",
+    "solutions", "resettlement", "education", "statelessness", "birth_registration",
 )
 #: Tables that `scale=N` makes exactly N rows long.
 SCALED = ("population", "solutions", "statelessness", "resettlement")
@@ -119,6 +122,8 @@ def generate(seed: int = 1, scale: int | None = None,
         _rng(seed, "birth_registration"), cal, frames["population"])
     frames["framework"] = _framework(cal)
     frames["joint_plan"] = _joint_plan(_rng(seed, "joint_plan"), cal)
+    frames["joint_plan_updates"] = _joint_plan_updates(
+        _rng(seed, "joint_plan_updates"), cal, frames["joint_plan"])
     frames["funding"] = _funding(_rng(seed, "funding"), cal)
     frames["targets"] = _targets(cal, frames)
 
