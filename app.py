@@ -39,6 +39,12 @@ PAGES: dict[str, list[st.Page]] = {
         st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="overview",
                 default=True),
     ],
+    "Joint Plan of Action": [
+        st.Page("pages/joint_plan.py", title="Joint Plan of Action", icon=":material/handshake:",
+                url_path="plan"),
+        st.Page("pages/activity.py", title="Joint-plan activity", icon=":material/assignment:",
+                url_path="plan-activity"),
+    ],
 }
 
 

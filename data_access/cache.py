@@ -8,6 +8,12 @@
   data version changes with every import and rollback, so a new import shows at once and nothing
   is recomputed otherwise; the audience is part of the key because the engine applies its
   disclosure control before any value reaches a page (`st.cache_data` is shared by every user).
+- Joint plan (`data_access.plan`): `plan_status(as_of, audience)` (activities with their status
+  and latest signed figures), `plan_updates(audience)`, `plan_history(activity_id, audience)`,
+  `workplan_xlsx(audience)`, each keyed on (warehouse, data version, audience, …). Writes
+  (post, sign off, return) go to `data_access.plan` with `engine(url)`, inside `guarded`; every
+  write bumps the data version, and `refresh()` drops the few-seconds reuse of the version so
+  the author sees the change at once.
 
 Every SQLAlchemy or OS error becomes `WarehouseUnavailable`; pages never see a traceback.
 """
@@ -23,11 +29,11 @@ from typing import TypeVar
 
 import polars as pl
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from data_access import indicators, warehouse
+from data_access import indicators, plan, warehouse
 from data_access.config import disclosure_thresholds, warehouse_url
 from data_access.engine import WarehouseUnavailable, make_engine, safe_url
 from metrics.engine import Request
@@ -116,6 +122,18 @@ def _data_version(url: str) -> int:
     return _guarded(url, read)
 
 
+def refresh() -> None:
+    """Forget the reused data version: the next read sees a write made in this session at once
+    (other sessions see it within `DATA_VERSION_TTL` seconds)."""
+    _data_version.clear()
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Run a write against the configured warehouse; database errors become `WarehouseProblem`
+    (`data_access.plan` refusals — `PlanRefused`, `Conflict` — pass through unchanged)."""
+    return _guarded(warehouse_url(), action)
+
+
 def warehouse_status() -> WarehouseStatus:
     """The configured warehouse and its data version; raises `WarehouseProblem`."""
     url = warehouse_url()
@@ -167,3 +185,65 @@ def indicator_values(period: Period, audience: str, *, region: str | None = None
     return _indicator_values(status.url, status.data_version, period.label, as_of, audience,
                              filters, tuple(by), tuple(codes) if codes else None, country,
                              thresholds, compare)
+
+
+# ------------------------------------------------------------------------------- joint plan
+def _read_plan(url: str, reader: Callable[[Connection], T]) -> T:
+    def read() -> T:
+        with engine(url).connect() as connection:
+            return reader(connection)
+
+    return _guarded(url, read)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _plan_status(url: str, data_version: int, audience: str, as_of: date) -> pl.DataFrame:
+    def read(connection: Connection) -> pl.DataFrame:
+        return plan.status(connection, audience, as_of)
+
+    return _read_plan(url, read)
+
+
+def plan_status(as_of: date, audience: str) -> pl.DataFrame:
+    """The plan's activities with their status at `as_of` (only dual-signed updates count) and
+    the latest signed indicator actual and funds; empty when there is no plan."""
+    status = warehouse_status()
+    return _plan_status(status.url, status.data_version, audience, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _plan_updates(url: str, data_version: int, audience: str) -> pl.DataFrame:
+    return _read_plan(url, lambda connection: plan.updates(connection, audience))
+
+
+def plan_updates(audience: str) -> pl.DataFrame:
+    """Current updates with `state` and `waiting_for`; no internal narrative for donors."""
+    status = warehouse_status()
+    return _plan_updates(status.url, status.data_version, audience)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _plan_history(url: str, data_version: int, audience: str, activity_id: str
+                  ) -> pl.DataFrame:
+    return _read_plan(url, lambda connection: plan.history(connection, audience, activity_id))
+
+
+def plan_history(activity_id: str, audience: str) -> pl.DataFrame:
+    """Every version of every update of an activity (newest first), as `audience` may see it."""
+    status = warehouse_status()
+    return _plan_history(status.url, status.data_version, audience, activity_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _workplan_xlsx(url: str, data_version: int, audience: str) -> bytes:
+    return _read_plan(url, plan.export_workplan)
+
+
+def workplan_xlsx(audience: str) -> bytes:
+    """The XLSX workplan (activities + updates, internal narratives included): refused to
+    donors with `plan.NotAllowed`, whatever the page shows."""
+    if audience not in plan.INTERNAL_READERS:
+        raise plan.NotAllowed(f"the {audience} audience cannot download the workplan "
+                              "(it holds internal narratives)")
+    status = warehouse_status()
+    return _workplan_xlsx(status.url, status.data_version, audience)

@@ -15,7 +15,8 @@ This is a library first (the CLI and the upload page both call it):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -159,11 +160,29 @@ def _write(engine: Engine, spec: ds.Dataset, typed: pl.DataFrame, problems: pl.D
            digest: str, file_name: str, user: str, replace: bool,
            progress: Progress | None, precondition: Precondition | None = None) -> ImportResult:
     _refuse_problems(file_name, typed, problems)
-    with engine.begin() as conn:
+    with _writing(engine) as conn:
         if precondition is not None:
             precondition(conn)
         result = _write_in(conn, spec, typed, digest, file_name, user, replace, progress)
     return result
+
+
+@contextmanager
+def _writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction whose checks and writes are one unit.
+
+    Writers take the warehouse's write lock first, so the overlap check cannot read a state
+    another writer is about to change (imports are rare; readers are never blocked). SQLite: the
+    Python driver would only open the transaction at the first INSERT; `BEGIN IMMEDIATE` takes
+    the lock at once (WAL mode keeps readers going). PostgreSQL: the data-version row, which
+    every writer updates anyway, is locked FOR UPDATE at the start."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            state = schema.warehouse_state
+            conn.execute(select(state.c.id).where(state.c.id == 1).with_for_update())
+        yield conn
 
 
 def _refuse_problems(file_name: str, typed: pl.DataFrame, problems: pl.DataFrame) -> None:
@@ -231,7 +250,7 @@ def import_workbook(engine: Engine, source: Path | str | bytes, sheets: dict[str
         _refuse_problems(where, typed, problems)
         digest = sha256(data + sheet.encode())
         validated.append((spec, typed, digest, where))
-    with engine.begin() as conn:
+    with _writing(engine) as conn:
         return [_write_in(conn, spec, typed, digest, where, user, replace, None)
                 for spec, typed, digest, where in validated]
 
@@ -326,7 +345,7 @@ def _supersede(conn: Connection, table, spec: ds.Dataset, keys: pl.DataFrame, ba
 def rollback(engine: Engine, batch_id: int, *, user: str) -> RollbackResult:
     """Remove one batch exactly: its rows go, the rows it replaced come back."""
     b = schema.import_batch
-    with engine.begin() as conn:
+    with _writing(engine) as conn:
         batch = conn.execute(select(b).where(b.c.id == batch_id)).mappings().first()
         if batch is None:
             raise ImportRefused(f"there is no batch {batch_id}")

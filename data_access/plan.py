@@ -31,6 +31,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from data_access import analytics, importer, schema
 from data_access import datasets as ds
+from metrics.disclosure import scrub
+from metrics.joint_plan import activity_status
 
 UPDATES = "joint_plan_updates"
 AGENCY_OF_ROLE = {"unhcr": "UNHCR", "unicef": "UNICEF"}
@@ -119,10 +121,11 @@ def _for_audience(frame: pl.DataFrame, audience: str) -> pl.DataFrame:
     if audience in INTERNAL_READERS:
         return frame
     internal = pl.col("internal") == "yes"
-    return frame.with_columns(
+    withheld = frame.with_columns(
         pl.when(internal).then(None).otherwise(pl.col("narrative")).alias("narrative"),
         pl.when(internal).then(None).otherwise(pl.col("comment")).alias("comment"),
     )
+    return scrub(withheld, ["narrative", "comment"])  # the withheld text must not travel at all
 
 
 def updates(connection: Connection, audience: str, activity_id: str | None = None
@@ -176,6 +179,58 @@ def latest_update_no(connection: Connection, activity_id: str) -> int:
     """The highest current update number of an activity (0 before the first update)."""
     numbers = _current_updates(connection, activity_id).get_column("update_no")
     return int(numbers.max()) if numbers.len() else 0
+
+
+# ---------------------------------------------------------------------------------- status
+#: Update fields whose latest signed value is shown per activity (a signed update that leaves
+#: a field empty does not erase the figure an earlier signed update gave).
+LATEST_SIGNED_FIELDS = ("indicator_actual", "funds_mobilised_usd", "funds_spent_usd")
+
+
+def _partners(connection: Connection) -> pl.DataFrame:
+    """`partners` of the current activities (free text the analytics table does not keep)."""
+    table = schema.table_for("joint_plan")
+    rows = connection.execute(select(table.c.activity_id, table.c.partners)
+                              .where(table.c.superseded_by.is_(None))).all()
+    return pl.DataFrame([tuple(r) for r in rows], orient="row",
+                        schema={"activity_id": pl.String, "partners": pl.String})
+
+
+def signed_updates(updates: pl.DataFrame) -> pl.DataFrame:
+    """The updates both agencies signed, in the shape `activity_status` reads."""
+    return (updates.filter(pl.col("state") == "signed")
+            .select("activity_id", "date", "progress", pl.lit(True).alias("signed_off")))
+
+
+def latest_signed_values(updates: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Per activity, from the signed updates dated up to `as_of`: the number of the latest one
+    (`last_signed_update`), the latest non-empty value of each of `LATEST_SIGNED_FIELDS`, and the
+    date of the latest indicator actual (`actual_date`)."""
+    counted = updates.filter(pl.col("state") == "signed", pl.col("date") <= as_of)
+    order = ("date", "update_no")
+    return counted.group_by("activity_id").agg(
+        pl.col("update_no").sort_by(*order).last().alias("last_signed_update"),
+        *(pl.col(field).sort_by(*order).drop_nulls().last().alias(field)
+          for field in LATEST_SIGNED_FIELDS),
+        pl.col("date").sort_by(*order).filter(
+            pl.col("indicator_actual").sort_by(*order).is_not_null()).last().alias("actual_date"),
+    )
+
+
+def status_frame(activities: pl.DataFrame, updates: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Activities (id order) with `metrics.joint_plan.activity_status` at `as_of` and their
+    latest signed figures (`latest_signed_values`)."""
+    status = activity_status(activities, signed_updates(updates), as_of)
+    latest = latest_signed_values(updates, as_of)
+    return status.join(latest, on="activity_id", how="left", maintain_order="left")
+
+
+def status(connection: Connection, audience: str, as_of: date) -> pl.DataFrame:
+    """The plan's activities (with partners) and their status at `as_of`: only dual-signed
+    updates count (DOMAIN §5); empty when there is no plan."""
+    plan_activities = activities(connection).join(
+        _partners(connection), on="activity_id", how="left", maintain_order="left")
+    return status_frame(plan_activities, updates(connection, audience), as_of)
 
 
 # ---------------------------------------------------------------------------------- rights

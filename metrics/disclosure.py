@@ -271,3 +271,16 @@ def _require_columns(table: pl.DataFrame, columns: Sequence[str]) -> None:
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise ValueError(f"missing columns: {missing}")
+
+
+def scrub(frame: pl.DataFrame, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    """`frame` with `columns` (default: all but lists) rebuilt from their visible values.
+
+    Withholding a value with `when(mask).then(None)` leaves its bytes in the column's buffer
+    behind the null, and Arrow serialisation (tables in the browser, IPC, caches) ships whole
+    buffers: the value would travel, unseen but readable. A rebuilt column holds only what is
+    shown. Call it wherever values are withheld."""
+    names = [c for c in (columns or frame.columns)
+             if not isinstance(frame.schema[c], pl.List | pl.Struct)]
+    return frame.with_columns(pl.Series(c, frame.get_column(c).to_list(), frame.schema[c])
+                              for c in names)

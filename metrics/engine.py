@@ -118,7 +118,9 @@ def evaluate(frames: Mapping[str, pl.DataFrame], request: Request,
     if not parts:
         return pl.DataFrame(schema={**RESULT_SCHEMA, **dict.fromkeys(request.by, pl.String)}
                             ).select(columns)
-    return pl.concat([part.select(columns) for part in parts], how="vertical")
+    results = pl.concat([part.select(columns) for part in parts], how="vertical")
+    return disclosure.scrub(results, ["value", "previous", "year_ago", "baseline", "target",
+                                      "achievement"])
 
 
 def _chosen(request: Request, indicators: Sequence[str] | None, catalogue: Catalogue) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from data_access import reference as ref
+from data_access.config import current_user
 
 #: Audiences of DOMAIN §1: role code -> who they are.
 AUDIENCES: dict[str, str] = {
@@ -61,3 +62,12 @@ def current_context() -> ViewContext:
 def current_audience() -> str:
     """The role code of whoever is looking at the page; every disclosure decision starts here."""
     return current_context().audience
+
+
+def current_user_label() -> str:
+    """Who is recorded as acting (posting, signing off) in the import log.
+
+    Until sign-in exists (a later issue) this is the demo audience and the server's user
+    (`HAMKORI_USER` or the login name), e.g. `unicef:aziza`; sign-in changes only this function.
+    """
+    return f"{current_audience()}:{current_user()}"

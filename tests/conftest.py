@@ -43,6 +43,18 @@ def _migrated_engine(url: str):
     eng.dispose()
 
 
+@pytest.fixture
+def fresh_caches():
+    """Empty Streamlit caches before and after the test (AppTest runs share the process)."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
 # --------------------------------------------------------------------------- markers
 def pytest_collection_modifyitems(config, items):
     for item in items:

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from sqlalchemy import insert
 from streamlit.source_util import page_icon_and_name
 from streamlit.testing.v1 import AppTest
@@ -32,12 +31,8 @@ ACTIVITIES = "Joint-plan activities active in the period"
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def _fresh(fresh_caches):
+    """Every test here starts and ends with empty Streamlit caches."""
 
 
 def add_batch(conn, dataset: str, imported: date) -> int:

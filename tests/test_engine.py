@@ -753,3 +753,34 @@ def test_an_empty_warehouse_gives_no_data_never_zero(period):
         assert set(result.filter(annual)["status"]) == {expected}
         assert set(result.filter(~annual)["status"]) == {NO_DATA}
         assert result["value"].null_count() == result.height
+
+
+# ------------------------------------------------------------------------ withheld means gone
+def ipc_bytes(result: pl.DataFrame) -> bytes:
+    """What Arrow serialisation ships (a table in the browser, a cached frame): whole buffers."""
+    import io
+
+    buffer = io.BytesIO()
+    result.write_ipc(buffer)
+    return buffer.getvalue()
+
+
+def test_suppressed_values_are_not_in_the_serialised_result():
+    """`when(mask).then(None)` keeps the old bytes behind the null; the engine must not."""
+    import struct
+
+    rows = frame("population",
+                 {"region": "TJ-DU", "persons": 3333},  # the smallest other: complementary
+                 {"region": "TJ-SU", "persons": 3},  # small: primary
+                 {"region": "TJ-KT", "persons": 7777},
+                 {"region": "TJ-RA", "persons": 8888},
+                 date=d("2025-06-30"), population_type="REF", origin="AFG", sex="F",
+                 age_group="18-59", batch_id=1)
+    result = run("POP.REF", "2025", "donor", with_frames(population=rows), by=("region",),
+                 compare=False)
+    shown = cells(result, "region")
+    assert (shown["TJ-SU"]["display"], shown["TJ-DU"]["display"]) == ("<5", "suppressed")
+    raw = ipc_bytes(result)
+    for secret in (3.0, 3333.0):
+        assert struct.pack("<d", secret) not in raw
+    assert struct.pack("<d", 8888.0) in raw  # shown values are there: the check can see

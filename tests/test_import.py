@@ -310,3 +310,31 @@ def test_text_survives_the_bulk_path_exactly(any_engine):
                               .order_by(table.c.activity_id)).all()
     assert [tuple(r) for r in stored] == [(titles[0], None, None), (titles[1], "", None),
                                           (titles[2], "Ministry, NGO", None)]
+
+
+def test_simultaneous_imports_of_the_same_snapshot_one_is_refused(any_engine):
+    """The overlap check and the write are one unit: two data managers importing versions of
+    the same snapshot at the same moment cannot both succeed (the import takes the warehouse's
+    write lock before checking)."""
+    import threading
+
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def load(name: str) -> None:
+        text = GOOD["population"].replace(",120\n", f",12{name[-5]}\n")  # two versions
+        barrier.wait()
+        try:
+            importer.import_file(any_engine, "population", text.encode(),
+                                 file_name=name, user=name)
+            outcomes.append("imported")
+        except importer.ImportRefused:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=load, args=(f"copy-{i}.csv",)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["imported", "refused"]
+    assert importer.list_batches(any_engine).height == 1

@@ -230,3 +230,19 @@ def test_an_activity_corrected_by_a_new_workplan_keeps_its_versions(planned):
     assert versions.get_column("changed_by").to_list() == ["data.manager", "data.manager"]
     with planned.connect() as conn:
         assert jp.activity_versions(conn, "JPA-99").is_empty()
+
+
+def test_a_withheld_narrative_is_not_even_in_the_serialised_frame(planned):
+    """Nulling a value keeps its bytes in the Arrow buffer; a donor's frame must not carry them."""
+    import io
+
+    jp.post_update(planned, ACTIVITY, draft(internal=True, narrative="PARTNER-CAPACITY-ISSUE"),
+                   audience="unicef", user="a", seen_update_no=0)
+    for audience, present in (("donor", False), ("unhcr", True)):
+        with planned.connect() as conn:
+            for frame in (jp.updates(conn, audience), jp.history(conn, audience, ACTIVITY),
+                          jp.status(conn, audience, date(2025, 12, 31))):
+                buffer = io.BytesIO()
+                frame.write_ipc(buffer)
+                assert (b"PARTNER-CAPACITY-ISSUE" in buffer.getvalue()) is (
+                    present and "narrative" in frame.columns), (audience, frame.columns)

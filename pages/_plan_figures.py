@@ -1,0 +1,336 @@
+"""Tables and figures of the Joint Plan pages: frames in, frames or Plotly figures out.
+
+No Streamlit here (the builders are tested on literal frames). The input is the frame of
+`data_access.cache.plan_status`: one row per activity with `activity_id`, `area`, `title`,
+`lead`, `start`, `end`, `budget_usd`, `progress` (latest dual-signed progress), `expected`,
+`status` (one of `metrics.joint_plan.STATUSES`), `stale`, `funds_mobilised_usd`,
+`funds_spent_usd`. Builders read only the columns they name, so a narrative or any other text in
+the frame never reaches a figure.
+
+Figures are built for screen-share: 14 px type, labelled axes, one colour per status taken from
+the UNHCR/UNICEF palette, with a pattern on the statuses that need action so that the chart reads
+without telling colours apart (colour-blind safe). Nothing is loaded from the internet: no
+mapbox, no MathJax (no text starts and ends with `$`). An empty frame gives a figure with a
+sentence instead of axes, so a caller never fails on an empty plan.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import plotly.graph_objects as go
+import polars as pl
+
+from data_access.reference import JOINT_PLAN_AREAS
+
+#: Statuses in the order of the legend (good to bad, then the ones without a judgement).
+STATUS_ORDER = ("completed", "on_track", "at_risk", "off_track", "overdue", "stale",
+                "not_started")
+STATUS_LABELS = {
+    "completed": "Completed",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+    "overdue": "Overdue",
+    "stale": "Stale",  # no signed-off update for more than 90 days
+    "not_started": "Not started",
+}
+#: One colour per status (GUIDE palette: UNHCR blue and navy, categorical colours; grey for
+#: not started). Blue/yellow/red differ in lightness as well as hue.
+STATUS_COLOURS = {
+    "completed": "#18375F",  # UNHCR navy
+    "on_track": "#0072BC",  # UNHCR blue
+    "at_risk": "#FFC740",  # yellow
+    "off_track": "#A097E3",  # lavender
+    "overdue": "#D25A45",  # red
+    "stale": "#6CD8FD",  # light cyan
+    "not_started": "#BDBDBD",  # grey
+}
+#: A second channel besides colour for the statuses that need action.
+STATUS_PATTERNS = {"at_risk": ".", "off_track": "/", "overdue": "x", "stale": "-"}
+
+FONT = {"size": 14}
+NAVY = "#18375F"
+EMPTY_PLAN = "No joint-plan activities yet."
+_DAY_MS = 24 * 60 * 60 * 1000
+_TITLE_CHARS = 48
+
+
+# ---------------------------------------------------------------------------------- frames
+def as_of_for(year: int, today: date) -> date:
+    """The plan is read today, or on 31 December of a selected year that is already over."""
+    return min(today, date(year, 12, 31))
+
+
+def activity_label(activity_id: str, title: str | None) -> str:
+    """How an activity is listed (and written in the URL by the bound selectbox)."""
+    return f"{activity_id} — {title or ''}".rstrip(" —")
+
+
+def area_name(code: str) -> str:
+    return JOINT_PLAN_AREAS.get(code, code)
+
+
+def _areas() -> pl.DataFrame:
+    return pl.DataFrame({"area": list(JOINT_PLAN_AREAS), "area_name": list(JOINT_PLAN_AREAS.values()),
+                         "_order": list(range(len(JOINT_PLAN_AREAS)))},
+                        schema={"area": pl.String, "area_name": pl.String, "_order": pl.Int64})
+
+
+def area_progress(status: pl.DataFrame) -> pl.DataFrame:
+    """One row per area of the LOU (all nine, in the LOU's order, plus any other code found).
+
+    `activities`; `started` (status not `not_started`); `on_track_or_completed` and
+    `on_track_pct` (its share of the started ones, null when none started); `mean_progress`
+    (mean latest signed progress of the started activities; one never reported counts 0);
+    `overdue` (status) and `stale` (flag: no signed update for 90 days)."""
+    started = pl.col("status") != "not_started"
+    per_area = status.group_by("area").agg(
+        pl.len().cast(pl.Int64).alias("activities"),
+        started.sum().cast(pl.Int64).alias("started"),
+        pl.col("status").is_in(["on_track", "completed"]).sum().cast(pl.Int64)
+        .alias("on_track_or_completed"),
+        pl.col("progress").filter(started).mean().alias("mean_progress"),
+        (pl.col("status") == "overdue").sum().cast(pl.Int64).alias("overdue"),
+        pl.col("stale").fill_null(False).sum().cast(pl.Int64).alias("stale"),
+    )
+    areas = _areas()
+    extra = per_area.filter(~pl.col("area").is_in(list(JOINT_PLAN_AREAS))).select(
+        "area", pl.col("area").alias("area_name"),
+        (pl.int_range(pl.len()) + areas.height).cast(pl.Int64).alias("_order"))
+    counts = ("activities", "started", "on_track_or_completed", "overdue", "stale")
+    return (
+        pl.concat([areas, extra])
+        .join(per_area, on="area", how="left")
+        .sort("_order")
+        .with_columns(pl.col(c).fill_null(0) for c in counts)
+        .with_columns(
+            pl.when(pl.col("started") > 0)
+            .then(pl.col("on_track_or_completed") * 100.0 / pl.col("started"))
+            .alias("on_track_pct"))
+        .select("area", "area_name", "activities", "started", "on_track_or_completed",
+                "on_track_pct", "mean_progress", "overdue", "stale")
+    )
+
+
+def plan_totals(status: pl.DataFrame) -> dict:
+    """The whole plan in the terms of `area_progress` (for the tiles above the table)."""
+    started = status.filter(pl.col("status") != "not_started")
+    good = started.filter(pl.col("status").is_in(["on_track", "completed"])).height
+    return {
+        "activities": status.height,
+        "started": started.height,
+        "on_track_or_completed": good,
+        "on_track_pct": good * 100.0 / started.height if started.height else None,
+        "overdue": status.filter(pl.col("status") == "overdue").height,
+        "stale": int(status.get_column("stale").fill_null(False).sum()) if status.height else 0,
+    }
+
+
+def funds_by_area_lead(status: pl.DataFrame) -> pl.DataFrame:
+    """Budgeted (`budget_usd` of the plan), mobilised and spent (latest signed figures) per area
+    and lead agency, in the LOU's area order. A sum over activities none of which has the figure
+    is null (not reported), never 0; `reporting` counts the activities with a signed figure."""
+    amounts = {"budget_usd": "budgeted_usd", "funds_mobilised_usd": "mobilised_usd",
+               "funds_spent_usd": "spent_usd"}
+    order = {code: i for i, code in enumerate(JOINT_PLAN_AREAS)}
+    grouped = status.group_by("area", "lead").agg(
+        pl.len().cast(pl.Int64).alias("activities"),
+        pl.col("funds_mobilised_usd").is_not_null().sum().cast(pl.Int64).alias("reporting"),
+        *(pl.when(pl.col(source).is_not_null().any())
+          .then(pl.col(source).cast(pl.Float64).sum()).alias(target)
+          for source, target in amounts.items()),
+    )
+    return (
+        grouped.with_columns(
+            pl.col("area").replace_strict(JOINT_PLAN_AREAS, default=pl.col("area"))
+            .alias("area_name"),
+            pl.col("area").replace_strict(order, default=len(order), return_dtype=pl.Int64)
+            .alias("_order"))
+        .sort("_order", "lead")
+        .select("area", "area_name", "lead", "activities", "budgeted_usd", "mobilised_usd",
+                "spent_usd", "reporting")
+    )
+
+
+def overdue_activities(status: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Activities past their end and not completed, the longest overdue first."""
+    return (status.filter(pl.col("status") == "overdue")
+            .with_columns((pl.lit(as_of, pl.Date) - pl.col("end")).dt.total_days()
+                          .alias("days_overdue"))
+            .sort("days_overdue", "activity_id", descending=[True, False])
+            .select("activity_id", "title", "lead", "end", "days_overdue", "progress"))
+
+
+def stale_activities(status: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Started, not completed activities without a signed update for 90 days (also when
+    overdue), the longest silent first; `last_signed` is null when none was ever signed."""
+    return (status.filter(pl.col("stale").fill_null(False))
+            .with_columns((pl.lit(as_of, pl.Date) - pl.coalesce("last_signed", "start"))
+                          .dt.total_days().alias("days_silent"))
+            .sort("days_silent", "activity_id", descending=[True, False])
+            .select("activity_id", "title", "lead", "last_signed", "days_silent", "status"))
+
+
+def waiting_for(updates: pl.DataFrame, agency: str, status: pl.DataFrame) -> pl.DataFrame:
+    """Pending updates that wait for `agency` to sign (oldest first), with the activity title."""
+    titles = status.select("activity_id", "title")
+    return (updates.filter(pl.col("state") == "pending", pl.col("waiting_for") == agency)
+            .join(titles, on="activity_id", how="left")
+            .sort("date", "activity_id", "update_no")
+            .select("activity_id", "title", "update_no", "date", "progress", "posted_by",
+                    "posted_agency"))
+
+
+def waiting_counts(updates: pl.DataFrame) -> dict[str, int]:
+    """Pending updates per agency that has still to sign them."""
+    pending = updates.filter(pl.col("state") == "pending")
+    return {agency: pending.filter(pl.col("waiting_for") == agency).height
+            for agency in ("UNHCR", "UNICEF")}
+
+
+# ---------------------------------------------------------------------------------- figures
+def empty_figure(message: str) -> go.Figure:
+    """A figure that says why there is nothing to draw."""
+    figure = go.Figure()
+    figure.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper",
+                          showarrow=False, font={"size": 16, "color": NAVY})
+    figure.update_layout(height=200, font=FONT, xaxis={"visible": False},
+                         yaxis={"visible": False}, margin={"l": 20, "r": 20, "t": 20, "b": 20})
+    return figure
+
+
+def _short(text: str | None) -> str:
+    text = text or ""
+    return text if len(text) <= _TITLE_CHARS else text[: _TITLE_CHARS - 1].rstrip() + "…"
+
+
+def _label(activity_id: str, title: str | None) -> str:
+    return html.escape(f"{activity_id} {_short(title)}")
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f} %"
+
+
+def timeline_figure(status: pl.DataFrame, as_of: date, *, as_of_label: str = "Today"
+                    ) -> go.Figure:
+    """A Gantt chart: one bar per activity from `start` to `end` (inclusive), one trace (colour,
+    pattern) per status, activities grouped by area, and a dashed vertical line at `as_of`."""
+    if status.is_empty():
+        return empty_figure(EMPTY_PLAN)
+    order = {code: i for i, code in enumerate(JOINT_PLAN_AREAS)}
+    rows = (status.with_columns(
+        pl.col("area").replace_strict(order, default=len(order), return_dtype=pl.Int64)
+        .alias("_order"))
+        .sort("_order", "start", "activity_id"))
+    labels = [_label(a, t) for a, t in zip(rows["activity_id"], rows["title"], strict=True)]
+    figure = go.Figure()
+    for code in STATUS_ORDER:
+        part = rows.filter(pl.col("status") == code)
+        if part.is_empty():
+            continue
+        records = part.to_dicts()
+        figure.add_bar(
+            name=STATUS_LABELS[code],
+            orientation="h",
+            y=[_label(r["activity_id"], r["title"]) for r in records],
+            base=[r["start"].isoformat() for r in records],
+            x=[((r["end"] - r["start"]).days + 1) * _DAY_MS for r in records],
+            marker={"color": STATUS_COLOURS[code], "line": {"color": NAVY, "width": 0.5},
+                    "pattern": {"shape": STATUS_PATTERNS.get(code, ""), "fillmode": "overlay",
+                                "fgcolor": NAVY, "size": 8, "solidity": 0.3}},
+            customdata=[[
+                html.escape(r["activity_id"]), html.escape(r["title"] or ""),
+                html.escape(area_name(r["area"])), r["lead"], r["start"].isoformat(),
+                r["end"].isoformat(), STATUS_LABELS[code], _percent(r["progress"]),
+                _percent(r["expected"]),
+            ] for r in records],
+            hovertemplate=(
+                "<b>%{customdata[0]}</b> %{customdata[1]}<br>"
+                "Area: %{customdata[2]}<br>Lead: %{customdata[3]}<br>"
+                "From %{customdata[4]} to %{customdata[5]}<br>"
+                "Status: %{customdata[6]}<br>"
+                "Signed progress %{customdata[7]} (expected %{customdata[8]})<extra></extra>"),
+        )
+    figure.add_shape(type="line", x0=as_of.isoformat(), x1=as_of.isoformat(), y0=0, y1=1,
+                     xref="x", yref="paper", line={"color": NAVY, "width": 2, "dash": "dash"},
+                     name="as_of")
+    figure.add_annotation(x=as_of.isoformat(), y=1, xref="x", yref="paper", yanchor="bottom",
+                          text=f"{as_of_label} ({as_of.isoformat()})", showarrow=False,
+                          font={"color": NAVY, "size": 14})
+    figure.update_layout(
+        barmode="overlay",
+        height=max(360, 30 * len(labels) + 160),
+        font=FONT,
+        legend={"title": {"text": "Status"}, "orientation": "h", "y": -0.12, "yanchor": "top"},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={"type": "date", "title": {"text": "Timeframe (start to end)"}},
+        yaxis={"title": {"text": "Activity"}, "categoryorder": "array",
+               "categoryarray": labels, "autorange": "reversed", "automargin": True},
+    )
+    return figure
+
+
+def area_progress_figure(areas: pl.DataFrame) -> go.Figure:
+    """Per area, two bars: share of started activities on track or completed, and the mean
+    signed progress. Areas without a started activity have no bars (not 0)."""
+    if areas.is_empty() or areas.get_column("activities").sum() == 0:
+        return empty_figure(EMPTY_PLAN)
+    names = [html.escape(n) for n in areas.get_column("area_name")]
+    figure = go.Figure()
+    for column, name, colour in (
+        ("on_track_pct", "On track or completed (% of started activities)", "#0072BC"),
+        ("mean_progress", "Mean signed progress (%)", "#FFC740"),
+    ):
+        values = areas.get_column(column).to_list()
+        figure.add_bar(
+            name=name, orientation="h", y=names, x=values,
+            marker={"color": colour, "line": {"color": NAVY, "width": 0.5}},
+            text=[None if v is None else f"{v:.0f} %" for v in values], textposition="outside",
+            customdata=areas.select("activities", "started").rows(),
+            hovertemplate=(f"%{{y}}<br>{name}: %{{x:.0f}} %<br>"
+                           "%{customdata[1]} of %{customdata[0]} activities started"
+                           "<extra></extra>"),
+        )
+    figure.update_layout(
+        barmode="group",
+        height=max(360, 48 * len(names) + 140),
+        font=FONT,
+        legend={"orientation": "h", "y": -0.15, "yanchor": "top"},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"title": {"text": "Percent"}, "range": [0, 115], "tickvals": [0, 25, 50, 75, 100]},
+        yaxis={"title": {"text": "Area"}, "autorange": "reversed", "automargin": True},
+    )
+    return figure
+
+
+def funds_figure(funds: pl.DataFrame) -> go.Figure:
+    """Grouped bars per area and lead: budgeted, mobilised and spent (US dollars)."""
+    if funds.is_empty():
+        return empty_figure(EMPTY_PLAN)
+    labels = [html.escape(f"{a} · {lead}") for a, lead
+              in zip(funds["area_name"], funds["lead"], strict=True)]
+    figure = go.Figure()
+    for column, name, colour in (
+        ("budgeted_usd", "Budgeted (plan)", NAVY),
+        ("mobilised_usd", "Mobilised (latest signed update)", "#0072BC"),
+        ("spent_usd", "Spent (latest signed update)", "#FFC740"),
+    ):
+        figure.add_bar(
+            name=name, orientation="h", y=labels, x=funds.get_column(column).to_list(),
+            marker={"color": colour, "line": {"color": NAVY, "width": 0.5}},
+            hovertemplate=f"%{{y}}<br>{name}: %{{x:,.0f}} USD<extra></extra>",
+        )
+    figure.update_layout(
+        barmode="group",
+        height=max(360, 60 * len(labels) + 140),
+        font=FONT,
+        legend={"orientation": "h", "y": -0.15, "yanchor": "top"},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"title": {"text": "US dollars"}, "tickformat": ",.0f", "rangemode": "tozero"},
+        yaxis={"title": {"text": "Area and lead agency"}, "autorange": "reversed",
+               "automargin": True},
+    )
+    return figure

@@ -1,0 +1,397 @@
+"""Joint-plan activity: one activity's details, its indicator, its updates and their sign-off.
+
+The activity is chosen in a selectbox bound to the URL (`?activity=JPA-01`), so a view can be
+shared. Status is read like on the Joint Plan page (today, or 31 December of a past selected
+year); only dual-signed updates count.
+
+Acting (DOMAIN §5): the lead agency's focal points post updates (JOINT: both agencies); the other
+agency signs each update off or returns it with a comment. Rights are checked again in
+`data_access.plan`, whatever this page shows; donors and data managers see the page read-only
+(donors without internal narratives, which `data_access.plan` never gives them).
+
+Optimistic concurrency: the update number the form was opened on is kept in session state
+(`plan.seen.<activity>`), not re-read on every rerun, so a colleague's update posted meanwhile
+makes the post a `Conflict` — shown as a warning with what the user typed kept in the form, and a
+button that reloads the activity. Sign-off and return carry the update's batch as rendered.
+Every write goes through `data_access.plan` (one import batch each) and then `cache.refresh()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from data_access import cache, plan
+from data_access.engine import WarehouseUnavailable
+from metrics.catalogue import CATALOGUE
+from pages import _plan_figures as figures
+from pages._context import current_context, current_user_label
+
+EMPTY_SENTENCE = (
+    "No joint-plan activities yet — import the workplan (`hamkori workplan import plan.xlsx`, "
+    "or `hamkori import joint_plan activities.csv`) or run `hamkori init --demo`."
+)
+FLASH_KEY = "plan.flash"
+PERCENT = "%.0f%%"
+#: Fields of the update form (session-state keys via `form_key`).
+FORM_FIELDS = ("date", "progress", "status_note", "actual", "mobilised", "spent", "narrative",
+               "internal")
+
+
+# ---------------------------------------------------------------------------------- state keys
+def form_key(activity_id: str, field: str) -> str:
+    return f"plan.post.{activity_id}.{field}"
+
+
+def seen_key(activity_id: str) -> str:
+    return f"plan.seen.{activity_id}"
+
+
+def conflict_key(activity_id: str) -> str:
+    return f"plan.conflict.{activity_id}"
+
+
+def return_key(activity_id: str, update_no: int) -> str:
+    return f"plan.return.{activity_id}.{update_no}.comment"
+
+
+def flash(kind: str, message: str) -> None:
+    """A message for the next run of the page (callbacks run before it)."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, message))
+
+
+def show_flash() -> None:
+    shown = {"success": st.success, "warning": st.warning, "error": st.error}
+    for kind, message in st.session_state.pop(FLASH_KEY, []):
+        shown[kind](message)
+
+
+# ---------------------------------------------------------------------------------- writes
+def write(action: Callable) -> object:
+    """Run `action(engine)` against the warehouse, then make the change visible at once."""
+    url = cache.warehouse_status().url
+    result = cache.guarded(lambda: action(cache.engine(url)))
+    cache.refresh()
+    return result
+
+
+def attempt(action: Callable, success: str, on_conflict: Callable[[str], None]) -> bool:
+    """`write(action)`, turning every refusal into a message; True when it was written."""
+    try:
+        write(action)
+    except plan.Conflict as exc:
+        on_conflict(str(exc))
+        return False
+    except plan.PlanRefused as exc:
+        flash("error", f"Not saved: {exc}")
+        return False
+    except WarehouseUnavailable as exc:
+        flash("error", getattr(exc, "message", str(exc)))
+        return False
+    flash("success", success)
+    return True
+
+
+def reset_form(activity_id: str, progress: float) -> None:
+    state = st.session_state
+    defaults = {"date": date.today(), "progress": progress, "status_note": "", "actual": None,
+                "mobilised": None, "spent": None, "narrative": "", "internal": False}
+    for field, value in defaults.items():
+        state[form_key(activity_id, field)] = value
+
+
+def post(activity_id: str, audience: str) -> None:
+    """Submit of the update form (a callback: runs before the page)."""
+    state = st.session_state
+    value = {field: state.get(form_key(activity_id, field)) for field in FORM_FIELDS}
+    draft = plan.UpdateDraft(
+        date=value["date"] or date.today(),
+        progress=float(value["progress"] or 0),
+        status_note=(value["status_note"] or "").strip() or None,
+        indicator_actual=value["actual"],
+        funds_mobilised_usd=value["mobilised"],
+        funds_spent_usd=value["spent"],
+        narrative=(value["narrative"] or "").strip() or None,
+        internal=bool(value["internal"]),
+    )
+    seen = state[seen_key(activity_id)]
+    agency = plan.agency_of(audience)
+    other = plan.OTHER_AGENCY.get(agency or "", "the other agency")
+
+    def conflict(message: str) -> None:
+        state[conflict_key(activity_id)] = message
+
+    posted = attempt(
+        lambda engine: plan.post_update(engine, activity_id, draft, audience=audience,
+                                        user=current_user_label(), seen_update_no=seen),
+        f"Update {seen + 1} of {activity_id} posted and signed for {agency}. It counts for "
+        f"reporting once {other} signs it off.",
+        conflict)
+    if posted:
+        reset_form(activity_id, draft.progress)
+        state.pop(seen_key(activity_id), None)
+        state.pop(conflict_key(activity_id), None)
+
+
+def reload(activity_id: str) -> None:
+    """After a conflict: read the activity again; what was typed stays in the form."""
+    cache.refresh()
+    st.session_state.pop(seen_key(activity_id), None)
+    st.session_state.pop(conflict_key(activity_id), None)
+
+
+def sign(activity_id: str, update_no: int, batch_id: int, audience: str) -> None:
+    agency = plan.agency_of(audience)
+    attempt(
+        lambda engine: plan.sign_off(engine, activity_id, update_no, audience=audience,
+                                     user=current_user_label(), seen_batch=batch_id),
+        f"Update {update_no} of {activity_id} signed off for {agency}: it now counts for "
+        "reporting.",
+        lambda message: flash("warning", message))
+
+
+def send_back(activity_id: str, update_no: int, batch_id: int, audience: str) -> None:
+    comment = st.session_state.get(return_key(activity_id, update_no)) or ""
+    agency = plan.agency_of(audience)
+    attempt(
+        lambda engine: plan.return_update(engine, activity_id, update_no, audience=audience,
+                                          user=current_user_label(), seen_batch=batch_id,
+                                          comment=comment),
+        f"Update {update_no} of {activity_id} returned by {agency} with your comment; the "
+        "lead agency can post a corrected update.",
+        lambda message: flash("warning", message))
+
+
+# ---------------------------------------------------------------------------------- display
+def number(value: float | None, unit: str | None = None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.1f}".removesuffix(".0")
+    return f"{text} %" if unit == "percent" else text
+
+
+def details(row: dict, as_of: date) -> None:
+    label = figures.STATUS_LABELS.get(row["status"], row["status"])
+    last = row["last_signed"].isoformat() if row["last_signed"] else "never"
+    values = [
+        ("Status", label, f"At {as_of.isoformat()}, from dual-signed updates only"),
+        ("Signed progress", number(row["progress"], "percent"),
+         "Latest progress both agencies signed off"),
+        ("Expected progress", number(row["expected"], "percent"),
+         "The elapsed share of the activity's timeframe"),
+        ("Last signed update", last, "More than 90 days ago: stale"),
+    ]
+    for column, (name, value, help_text) in zip(st.columns(len(values)), values, strict=True):
+        column.metric(name, value, help=help_text, border=True)
+    if row["stale"] and row["status"] != "stale":
+        st.caption(":material/schedule: No signed-off update for more than 90 days (stale).")
+    facts = [
+        ("Area", figures.area_name(row["area"])),
+        ("Lead", row["lead"]),
+        ("Partners", row.get("partners") or "—"),
+        ("Start", row["start"].isoformat()),
+        ("End", row["end"].isoformat()),
+        ("Budget (USD)", number(row["budget_usd"])),
+        ("UNDAF / UNSDCF outcome", row.get("undaf_outcome") or "—"),
+        ("SDG target", row.get("sdg_target") or "—"),
+    ]
+    st.dataframe(pl.DataFrame(facts, schema=["Detail", "Value"], orient="row"),
+                 hide_index=True, width="stretch")
+
+
+def linked_indicator(row: dict) -> None:
+    st.subheader("Linked indicator")
+    code = row.get("indicator")
+    if not code:
+        st.caption("This activity is not linked to a catalogue indicator.")
+        return
+    indicator = CATALOGUE.indicators.get(code)
+    unit = indicator.unit if indicator else None
+    name = indicator.name if indicator else "not in the indicator catalogue"
+    st.markdown(f"**{name}** (`{code}`)")
+    actual_help = "Latest value reported in an update both agencies signed off"
+    if row.get("actual_date"):
+        actual_help += f" (dated {row['actual_date'].isoformat()})"
+    values = [
+        ("Baseline", number(row["baseline"], unit), "The activity's baseline"),
+        ("Target", number(row["target"], unit), "The activity's target"),
+        ("Latest actual", number(row.get("indicator_actual"), unit), actual_help),
+    ]
+    for column, (label, value, help_text) in zip(st.columns(len(values)), values, strict=True):
+        column.metric(label, value, help=help_text, border=True)
+
+
+def sign_off_cards(row: dict, updates: pl.DataFrame, audience: str) -> None:
+    waiting = [u for u in updates.to_dicts() if plan.can_sign(audience, u)]
+    if not waiting:
+        return
+    agency = plan.agency_of(audience)
+    st.subheader(f"Waiting for {agency} to sign")
+    for update in waiting:
+        activity_id, number_ = row["activity_id"], update["update_no"]
+        with st.container(border=True):
+            st.markdown(f"**Update {number_}**, dated {update['date'].isoformat()} — progress "
+                        f"{number(update['progress'], 'percent')}")
+            st.caption(f"Posted and signed for {update['posted_agency']}; visibility: "
+                       f"{'internal' if update['internal'] == 'yes' else 'shared'}")
+            st.text(f"Posted by: {update['posted_by']}\n"
+                    f"Status note: {update['status_note'] or '—'}\n"
+                    f"Indicator actual: {number(update['indicator_actual'])}\n"
+                    f"Funds mobilised (USD): {number(update['funds_mobilised_usd'])}\n"
+                    f"Funds spent (USD): {number(update['funds_spent_usd'])}\n"
+                    f"Narrative: {update['narrative'] or '—'}")
+            sign_column, return_column = st.columns(2)
+            args = (activity_id, number_, update["batch_id"], audience)
+            sign_column.button("Sign off", key=f"plan.sign.{activity_id}.{number_}",
+                               type="primary", icon=":material/verified:", on_click=sign,
+                               args=args)
+            with return_column.form(f"plan.return.{activity_id}.{number_}"):
+                st.text_area("Why is it returned? (required)",
+                             key=return_key(activity_id, number_), height=80)
+                st.form_submit_button("Return", icon=":material/undo:", on_click=send_back,
+                                      args=args)
+
+
+def update_form(row: dict, updates: pl.DataFrame, audience: str) -> None:
+    activity_id = row["activity_id"]
+    state = st.session_state
+    st.subheader("Post an update")
+    latest_no = int(updates.get_column("update_no").max() or 0) if updates.height else 0
+    # A freshly opened form reads the activity as shown; an open one keeps what it was opened on.
+    if seen_key(activity_id) not in state or form_key(activity_id, "narrative") not in state:
+        state[seen_key(activity_id)] = latest_no
+    seen = state[seen_key(activity_id)]
+    message = state.get(conflict_key(activity_id))
+    if message:
+        st.warning(message, icon=":material/sync_problem:")
+        st.button("Reload the activity (keeps what you typed)", key=f"plan.reload.{activity_id}",
+                  icon=":material/refresh:", on_click=reload, args=(activity_id,))
+    latest_progress = (float(updates.sort("update_no").get_column("progress").last())
+                       if updates.height else float(row["progress"]))
+    st.caption(f"This will be update {seen + 1}. Posting signs it for "
+               f"{plan.agency_of(audience)}; it counts once the other agency signs it off.")
+    with st.form(f"plan.post.{activity_id}"):
+        left, right = st.columns(2)
+        left.date_input("Date of the update", value=date.today(), max_value=date.today(),
+                        key=form_key(activity_id, "date"))
+        right.number_input("Progress (%)", min_value=0.0, max_value=100.0, step=1.0,
+                           value=latest_progress, format="%.0f",
+                           key=form_key(activity_id, "progress"))
+        st.text_input("Status note", key=form_key(activity_id, "status_note"),
+                      max_chars=200)
+        first, second, third = st.columns(3)
+        first.number_input("Indicator actual", value=None, step=1.0,
+                           key=form_key(activity_id, "actual"))
+        second.number_input("Funds mobilised (USD)", value=None, min_value=0.0, step=1000.0,
+                            key=form_key(activity_id, "mobilised"))
+        third.number_input("Funds spent (USD)", value=None, min_value=0.0, step=1000.0,
+                           key=form_key(activity_id, "spent"))
+        st.text_area("Narrative", key=form_key(activity_id, "narrative"), height=120)
+        st.checkbox("Internal (never shown to donors)", key=form_key(activity_id, "internal"))
+        st.form_submit_button("Post update", type="primary", icon=":material/send:",
+                              key=form_key(activity_id, "submit"), on_click=post,
+                              args=(activity_id, audience))
+
+
+def actions(row: dict, updates: pl.DataFrame, audience: str) -> None:
+    agency = plan.agency_of(audience)
+    if agency is None:
+        who = "Donors" if audience == "donor" else "Data managers"
+        st.info(f"{who} see this page read-only: updates are posted and signed off by the "
+                "UNHCR and UNICEF focal points.", icon=":material/visibility:")
+        return
+    sign_off_cards(row, updates, audience)
+    if plan.can_post(audience, row["lead"]):
+        update_form(row, updates, audience)
+    else:
+        st.caption(f"Updates on this activity are posted by {row['lead']} (the lead agency); "
+                   f"{agency} signs them off.")
+
+
+def _signature(agency: str) -> pl.Expr:
+    prefix = agency.lower()
+    return (pl.when(pl.col(f"{prefix}_signoff").is_not_null())
+            .then(pl.concat_str(pl.col(f"{prefix}_signoff"), pl.lit(" by "),
+                                pl.col(f"{prefix}_by").fill_null("?"), pl.lit(" on "),
+                                pl.col(f"{prefix}_on").cast(pl.String).fill_null("?")))
+            .otherwise(pl.lit("waiting"))
+            .alias(prefix))
+
+
+HISTORY_COLUMNS = {
+    "update_no": st.column_config.NumberColumn("Update"),
+    "version": st.column_config.TextColumn("Version"),
+    "changed_at": st.column_config.DatetimeColumn("Changed at (UTC)", format="YYYY-MM-DD HH:mm"),
+    "changed_by": st.column_config.TextColumn("Changed by"),
+    "state": st.column_config.TextColumn("State"),
+    "date": st.column_config.DateColumn("Dated"),
+    "progress": st.column_config.NumberColumn("Progress", format=PERCENT),
+    "status_note": st.column_config.TextColumn("Status note"),
+    "indicator_actual": st.column_config.NumberColumn("Indicator actual"),
+    "funds_mobilised_usd": st.column_config.NumberColumn("Mobilised (USD)", format="localized"),
+    "funds_spent_usd": st.column_config.NumberColumn("Spent (USD)", format="localized"),
+    "unhcr": st.column_config.TextColumn("UNHCR"),
+    "unicef": st.column_config.TextColumn("UNICEF"),
+    "comment": st.column_config.TextColumn("Comment"),
+    "visibility": st.column_config.TextColumn("Visibility"),
+    "narrative": st.column_config.TextColumn("Narrative", width="large"),
+}
+
+
+def history_table(history: pl.DataFrame, audience: str) -> None:
+    st.subheader("History of updates and sign-offs")
+    if history.is_empty():
+        st.caption("No update has been posted on this activity yet.")
+        return
+    st.caption("Every version, newest first: a sign-off or a return adds a version of the "
+               "update; nothing is overwritten.")
+    frame = history.with_columns(
+        pl.when(pl.col("superseded_by").is_null()).then(pl.lit("current"))
+        .otherwise(pl.lit("superseded")).alias("version"),
+        _signature("UNHCR"), _signature("UNICEF"),
+        pl.when(pl.col("internal") == "yes").then(pl.lit("internal"))
+        .otherwise(pl.lit("shared")).alias("visibility"),
+    )
+    if audience not in plan.INTERNAL_READERS:  # donors: no internal text reached this page
+        frame = frame.drop("visibility")
+    columns = [c for c in HISTORY_COLUMNS if c in frame.columns]
+    st.dataframe(frame.select(columns), hide_index=True, width="stretch",
+                 column_config=HISTORY_COLUMNS)
+
+
+def render() -> None:
+    context = current_context()
+    audience = context.audience
+    today = date.today()
+    as_of = figures.as_of_for(context.year, today)
+    status = cache.plan_status(as_of, audience)
+
+    st.title("Joint-plan activity")
+    if status.is_empty():
+        st.info(EMPTY_SENTENCE, icon=":material/info:")
+        return
+    labels = {code: figures.activity_label(code, title)
+              for code, title in zip(status["activity_id"], status["title"], strict=True)}
+    # The bound selectbox writes its label to the URL (`?activity=JPA-01 — Title`); a link
+    # naming the bare id (`?activity=JPA-01`, as the Joint Plan page writes) selects it too.
+    requested = st.query_params.get("activity")
+    if requested in labels and "activity" not in st.session_state:
+        st.session_state["activity"] = requested
+    activity_id = st.selectbox("Activity", sorted(labels), format_func=labels.__getitem__,
+                               key="activity", bind="query-params")
+    row = status.filter(pl.col("activity_id") == activity_id).row(0, named=True)
+    updates = cache.plan_updates(audience).filter(pl.col("activity_id") == activity_id)
+    when = "today" if as_of == today else f"the end of {context.year}"
+    st.caption(f"Status as of **{as_of.isoformat()}** ({when}); only updates signed off by "
+               "both UNHCR and UNICEF count.")
+    show_flash()
+    details(row, as_of)
+    linked_indicator(row)
+    actions(row, updates, audience)
+    history_table(cache.plan_history(activity_id, audience), audience)
+
+
+render()

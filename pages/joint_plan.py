@@ -1,0 +1,189 @@
+"""Joint Plan of Action: where the plan stands, what needs action, and where the money is.
+
+Status is read today, or on 31 December of the selected year when that year is over; only
+updates both agencies signed off count (DOMAIN §5). Tables and figures come from
+`pages/_plan_figures.py`; the data from the cached loaders in `data_access/cache.py`. The plan has
+no regional breakdown. The XLSX workplan holds internal narratives: it is offered to UNHCR,
+UNICEF and the data manager, never to donors (and `cache.workplan_xlsx` refuses them too).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from data_access import cache, plan
+from pages import _plan_figures as figures
+from pages._context import current_context
+
+EMPTY_SENTENCE = (
+    "No joint-plan activities yet — import the workplan (`hamkori workplan import plan.xlsx`, "
+    "or `hamkori import joint_plan activities.csv`) or run `hamkori init --demo`."
+)
+ACTIVITY_PAGE = "pages/activity.py"
+PLOTLY_CONFIG = {"displaylogo": False}
+PERCENT = "%.0f%%"
+
+AREA_COLUMNS = {
+    "area_name": st.column_config.TextColumn("Area", width="large"),
+    "activities": st.column_config.NumberColumn("Activities"),
+    "started": st.column_config.NumberColumn("Started"),
+    "on_track_or_completed": st.column_config.NumberColumn("On track or completed"),
+    "on_track_pct": st.column_config.NumberColumn(
+        "On track or completed (% of started)", format=PERCENT),
+    "mean_progress": st.column_config.NumberColumn(
+        "Mean signed progress", format=PERCENT,
+        help="Mean latest dual-signed progress of the started activities (none signed: 0 %)"),
+    "overdue": st.column_config.NumberColumn("Overdue"),
+    "stale": st.column_config.NumberColumn(
+        "Stale", help="No signed-off update for more than 90 days"),
+}
+FUNDS_COLUMNS = {
+    "area_name": st.column_config.TextColumn("Area", width="large"),
+    "lead": st.column_config.TextColumn("Lead"),
+    "activities": st.column_config.NumberColumn("Activities"),
+    "budgeted_usd": st.column_config.NumberColumn("Budgeted (USD)", format="localized"),
+    "mobilised_usd": st.column_config.NumberColumn("Mobilised (USD)", format="localized"),
+    "spent_usd": st.column_config.NumberColumn("Spent (USD)", format="localized"),
+    "reporting": st.column_config.NumberColumn(
+        "Activities reporting funds", help="With a mobilised figure in a signed-off update"),
+}
+ACTIVITY_COLUMNS = {
+    "activity_id": st.column_config.TextColumn("Activity"),
+    "title": st.column_config.TextColumn("Title", width="large"),
+    "lead": st.column_config.TextColumn("Lead"),
+    "end": st.column_config.DateColumn("Ended"),
+    "days_overdue": st.column_config.NumberColumn("Days overdue"),
+    "progress": st.column_config.NumberColumn("Signed progress", format=PERCENT),
+    "update_progress": st.column_config.NumberColumn("Progress in the update", format=PERCENT),
+    "last_signed": st.column_config.DateColumn("Last signed update"),
+    "days_silent": st.column_config.NumberColumn("Days without a signed update"),
+    "status": st.column_config.TextColumn("Status"),
+    "update_no": st.column_config.NumberColumn("Update"),
+    "date": st.column_config.DateColumn("Dated"),
+    "posted_by": st.column_config.TextColumn("Posted by"),
+    "posted_agency": st.column_config.TextColumn("Agency"),
+}
+
+
+def show_table(frame: pl.DataFrame, columns: dict) -> None:
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={k: v for k, v in columns.items() if k in frame.columns},
+                 column_order=[c for c in frame.columns if c in columns])
+
+
+def tiles(status: pl.DataFrame) -> None:
+    totals = figures.plan_totals(status)
+    share = totals["on_track_pct"]
+    values = [
+        ("Activities", f"{totals['activities']:,}", "Activities in the plan"),
+        ("Started", f"{totals['started']:,}", "Activities whose start date has passed"),
+        ("On track or completed", "—" if share is None else f"{share:.0f} %",
+         "Share of the started activities that are on track or completed "
+         f"({totals['on_track_or_completed']} of {totals['started']})"),
+        ("Overdue", f"{totals['overdue']:,}", "Past their end date and not completed"),
+        ("Stale", f"{totals['stale']:,}", "No signed-off update for more than 90 days"),
+    ]
+    for column, (label, value, help_text) in zip(st.columns(len(values)), values, strict=True):
+        column.metric(label, value, help=help_text, border=True)
+
+
+def progress_by_area(status: pl.DataFrame) -> None:
+    st.subheader("Progress by area")
+    areas = figures.area_progress(status)
+    show_table(areas, AREA_COLUMNS)
+    st.plotly_chart(figures.area_progress_figure(areas), config=PLOTLY_CONFIG)
+
+
+def timeline(status: pl.DataFrame, as_of: date, as_of_label: str) -> None:
+    st.subheader("Timeline")
+    st.caption("One bar per activity from its start to its end, coloured by status (patterned "
+               "where action is needed); the dashed line marks the as-of date. Stale: no "
+               "signed-off update for more than 90 days. Hover over a bar for details.")
+    st.plotly_chart(figures.timeline_figure(status, as_of, as_of_label=as_of_label),
+                    config=PLOTLY_CONFIG)
+
+
+def needs_action(status: pl.DataFrame, as_of: date, audience: str) -> None:
+    st.subheader("What needs action")
+    overdue = figures.overdue_activities(status, as_of)
+    stale = figures.stale_activities(status, as_of)
+    st.markdown(f"**Overdue** — {overdue.height} activities past their end and not completed")
+    if not overdue.is_empty():
+        show_table(overdue, ACTIVITY_COLUMNS)
+    st.markdown(f"**Stale** — {stale.height} activities without a signed-off update for more "
+                "than 90 days")
+    if not stale.is_empty():
+        show_table(stale.with_columns(pl.col("status").replace(figures.STATUS_LABELS)),
+                   ACTIVITY_COLUMNS)
+
+    updates = cache.plan_updates(audience)
+    agency = plan.agency_of(audience)
+    if agency is None:  # donors and data managers do not sign: how much waits, for whom
+        st.markdown("**Waiting for sign-off** — pending updates by the agency that has still "
+                    "to sign them")
+        counts = figures.waiting_counts(updates)
+        for column, (who, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
+            column.metric(f"Waiting for {who}", f"{count:,}", border=True)
+        return
+    waiting = figures.waiting_for(updates, agency, status)
+    st.markdown(f"**Waiting for {agency} to sign** — {waiting.height} updates")
+    if waiting.is_empty():
+        return
+    show_table(waiting.rename({"progress": "update_progress"}), ACTIVITY_COLUMNS)
+    for activity_id, title in waiting.select("activity_id", "title").unique(
+            maintain_order=True).iter_rows():
+        # the bound selectbox of the activity page keeps its label in the URL
+        st.page_link(ACTIVITY_PAGE, label=f"Open {activity_id} to sign off or return",
+                     icon=":material/draw:",
+                     query_params={"activity": figures.activity_label(activity_id, title)})
+
+
+def funds(status: pl.DataFrame) -> None:
+    st.subheader("Funds by area and lead")
+    st.caption("Budgeted: the plan's budget. Mobilised and spent: the latest figures in "
+               "signed-off updates (— when no activity of the row has reported one).")
+    frame = figures.funds_by_area_lead(status)
+    show_table(frame, FUNDS_COLUMNS)
+    st.plotly_chart(figures.funds_figure(frame), config=PLOTLY_CONFIG)
+
+
+def workplan_download(audience: str, as_of: date) -> None:
+    if audience not in plan.INTERNAL_READERS:  # donors: the workplan holds internal narratives
+        return
+    st.subheader("Workplan")
+    st.download_button(
+        "Download the workplan (XLSX)", cache.workplan_xlsx(audience),
+        file_name=f"hamkori-workplan-{as_of.isoformat()}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:", on_click="ignore",
+        help="Sheets `activities` and `updates` (internal narratives included): the file "
+        "`hamkori workplan import` reads back.")
+
+
+def render() -> None:
+    context = current_context()
+    today = date.today()
+    as_of = figures.as_of_for(context.year, today)
+    as_of_label = "Today" if as_of == today else "As of"
+    status = cache.plan_status(as_of, context.audience)
+
+    st.title("Joint Plan of Action")
+    if status.is_empty():
+        st.info(EMPTY_SENTENCE, icon=":material/info:")
+        return
+    national = " The plan is national: the region filter does not apply." if context.region else ""
+    when = "today" if as_of == today else f"the end of {context.year}"
+    st.caption(f"Status as of **{as_of.isoformat()}** ({when}). Only updates "
+               f"signed off by both UNHCR and UNICEF count.{national}")
+    tiles(status)
+    progress_by_area(status)
+    timeline(status, as_of, as_of_label)
+    needs_action(status, as_of, context.audience)
+    funds(status)
+    workplan_download(context.audience, as_of)
+
+
+render()
