@@ -234,6 +234,17 @@ def plan_history(activity_id: str, audience: str) -> pl.DataFrame:
     return _plan_history(status.url, status.data_version, audience, activity_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _activity_versions(url: str, data_version: int, activity_id: str) -> pl.DataFrame:
+    return _read_plan(url, lambda connection: plan.activity_versions(connection, activity_id))
+
+
+def activity_versions(activity_id: str) -> pl.DataFrame:
+    """Every version of an activity with who imported it, when, and what changed."""
+    status = warehouse_status()
+    return _activity_versions(status.url, status.data_version, activity_id)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _workplan_xlsx(url: str, data_version: int, audience: str) -> bytes:
     return _read_plan(url, plan.export_workplan)

@@ -362,6 +362,22 @@ def history_table(history: pl.DataFrame, audience: str) -> None:
                  column_config=HISTORY_COLUMNS)
 
 
+def activity_versions_table(versions: pl.DataFrame) -> None:
+    """The activity's own versions (a corrected workplan imported with --replace adds one)."""
+    if versions.height <= 1:
+        return
+    with st.expander(f"Changes to the activity itself ({versions.height - 1})"):
+        st.dataframe(
+            versions.select("changed_at", "changed_by", "changed").reverse(), hide_index=True,
+            width="stretch",
+            column_config={
+                "changed_at": st.column_config.DatetimeColumn("Imported at (UTC)",
+                                                              format="YYYY-MM-DD HH:mm"),
+                "changed_by": st.column_config.TextColumn("Imported by"),
+                "changed": st.column_config.TextColumn("Fields changed", width="large"),
+            })
+
+
 def render() -> None:
     context = current_context()
     audience = context.audience
@@ -392,6 +408,7 @@ def render() -> None:
     linked_indicator(row)
     actions(row, updates, audience)
     history_table(cache.plan_history(activity_id, audience), audience)
+    activity_versions_table(cache.activity_versions(activity_id))
 
 
 render()

@@ -350,3 +350,15 @@ def test_a_concurrent_update_is_a_conflict_and_keeps_what_was_typed(planned):
     updates = pl.DataFrame(current(planned))
     assert updates["narrative"].to_list() == ["Colleague's update", typed]
 
+
+
+def test_the_activity_page_lists_corrections_of_the_activity_itself(planned):
+    corrected = GOOD["joint_plan"].replace("2026-06-30,EDU.GER_PRIMARY,70,95",
+                                           "2026-12-31,EDU.GER_PRIMARY,70,97")
+    importer.import_file(planned, "joint_plan", corrected.encode(), file_name="plan-v2.csv",
+                         user="data.manager", replace=True)
+    at = open_page(ACTIVITY_PAGE, "unicef", activity=UNICEF_LED)
+    [expander] = [e for e in at.expander if e.label.startswith("Changes to the activity")]
+    table = expander.dataframe[0].value
+    assert table["changed"].tolist() == ["end, target", "created"]  # newest first
+    assert set(table["changed_by"]) == {"data.manager"}
