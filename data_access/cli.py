@@ -181,6 +181,12 @@ def report(ctx: click.Context, period: str | None, as_of, by: str, audience: str
         _fail(str(exc))
     dims = tuple(d.strip() for d in by.split(",") if d.strip())
     codes = [c.strip() for c in indicators.split(",") if c.strip()] or None
+    if region:
+        from data_access.reference import REGIONS
+
+        region = region.strip().upper()
+        if region not in REGIONS:
+            _fail(f"unknown region {region!r}; one of {', '.join(REGIONS)}")
     filters = {"region": (region,)} if region else {}
     try:
         request = engine.Request(chosen, audience, as_of=as_of.date() if as_of else None, by=dims,

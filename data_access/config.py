@@ -33,6 +33,9 @@ def disclosure_thresholds() -> dict[str, int | None]:
         audience, value = audience.strip(), value.strip().lower()
         if not audience or not value:
             raise ValueError(f"HAMKORI_DISCLOSURE_THRESHOLDS: {item!r} is not audience=number")
+        if audience not in DEFAULT_THRESHOLDS:  # a typo must not leave an audience at its default
+            raise ValueError(f"HAMKORI_DISCLOSURE_THRESHOLDS: unknown audience {audience!r} "
+                             f"(one of {', '.join(DEFAULT_THRESHOLDS)})")
         if value == "none":
             thresholds[audience] = None
             continue

@@ -18,6 +18,8 @@ from data_access.readers import ROW
 
 PROBLEM_SCHEMA = {"row": pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "reason": pl.Utf8}
 FIRST_YEAR = 1990
+#: UNHCR's published statistics start with the 1951 Convention.
+FIRST_OFFICIAL_YEAR = 1951
 
 
 def last_year() -> int:
@@ -109,10 +111,11 @@ def _parse(column: ds.Column, s: pl.Expr) -> tuple[pl.Expr, str]:
     raise ValueError(f"unknown column kind {kind!r}")
 
 
-def _range_check(column: ds.Column, value: pl.Expr) -> tuple[pl.Expr, str] | None:
+def _range_check(column: ds.Column, value: pl.Expr, first: int = FIRST_YEAR
+                 ) -> tuple[pl.Expr, str] | None:
     """A second, value-level check once the value parsed: (is bad, reason) or None."""
     kind = column.kind
-    first, last = FIRST_YEAR, last_year()
+    last = last_year()
     if kind in (ds.COUNT, ds.NUMBER):
         return value < 0, "negative" + (" count" if kind == ds.COUNT else " amount")
     if kind == ds.PERCENT:
@@ -167,7 +170,8 @@ def validate(dataset: ds.Dataset, raw: pl.DataFrame,
         found.append(_problems(raw, present & value.is_null(), column.name, source, reason))
     typed = raw.select(pl.col(ROW), *(expr.alias(name) for name, expr in parsed.items()))
     for column in dataset.columns:
-        check = _range_check(column, pl.col(column.name))
+        first = FIRST_OFFICIAL_YEAR if dataset.official else FIRST_YEAR
+        check = _range_check(column, pl.col(column.name), first)
         if check is not None:
             mask, reason = check
             found.append(_problems(typed.with_columns(raw.select(pl.col(column.name).alias("_src"))),

@@ -18,9 +18,10 @@ SEMANTICS_TEXT = {
     "plan": "status of each activity at the as-of date (DOMAIN §5)",
 }
 DISCLOSURE_TEXT = {
-    "count": "count: values 1–4 shown as <5 for donor and UNICEF audiences; complementary "
-             "suppression in tables",
-    "rate": "rate: not shown when fewer than 5 people are behind it (donor, UNICEF)",
+    "count": "count: values below the audience's threshold (default 5) shown as <5 for donor "
+             "and UNICEF audiences; complementary suppression in tables",
+    "rate": "rate: not shown to donor and UNICEF audiences when its base, numerator or "
+            "complement is below the threshold (default 5)",
     "none": "not about individual people: no suppression",
 }
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from itertools import combinations
 
 import polars as pl
@@ -83,11 +83,22 @@ class Request:
         return disclosure.threshold_for(self.audience, self.thresholds)
 
     def shifted(self, period: Period) -> Request:
-        """The same request for another period, as of the same point within it."""
+        """The same request for another period, as of the same point within it: the same
+        number of months after the period's start, on the same day (a month's last day stays
+        the last day), so a year-to-date or quarter-to-date compares like with like."""
         as_of = None
         if self.as_of is not None and self.end < self.period.end:
-            as_of = min(period.end, period.start + (self.end - self.period.start))
+            as_of = min(period.end, _same_point(self.period.start, self.end, period.start))
         return replace(self, period=period, as_of=as_of, compare=False)
+
+
+def _same_point(start: date, day: date, other_start: date) -> date:
+    months = (day.year - start.year) * 12 + day.month - start.month
+    total = other_start.year * 12 + other_start.month - 1 + months
+    year, month = divmod(total, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    month_end = day.day == calendar.monthrange(day.year, day.month)[1]
+    return date(year, month + 1, last if month_end else min(day.day, last))
 
 
 @dataclass(frozen=True)
@@ -167,6 +178,7 @@ def _one(frames: Mapping[str, pl.DataFrame], request: Request, indicator: Indica
             cells = cells.join(earlier, on=list(request.by), how="left", maintain_order="left")
         else:
             cells = cells.join(earlier, how="cross")
+    cells = _guard_differences(cells, request, indicator, catalogue)
     cells = _with_targets(cells, frames, request, indicator)
     return cells.with_columns(
         pl.lit(indicator.code).alias("indicator"), pl.lit(indicator.name).alias("name"),
@@ -174,9 +186,44 @@ def _one(frames: Mapping[str, pl.DataFrame], request: Request, indicator: Indica
     )
 
 
+def _guard_differences(cells: pl.DataFrame, request: Request, indicator: Indicator,
+                       catalogue: Catalogue) -> pl.DataFrame:
+    """For a stock or a cumulative count, value − previous is itself a count of people (the
+    cases resolved in the period, the net arrivals): for an audience with a threshold it must
+    not be small either. Only the total row keeps its comparisons (a grid of differences would
+    need its own complementary suppression), and only when the difference is 0 or not small."""
+    semantics = catalogue.measures[indicator.numerator].semantics
+    if (request.threshold is None or indicator.disclosure != "count"
+            or semantics not in ("stock", "cumulative", "school_year", "annual")):
+        return cells
+    total = pl.all_horizontal(pl.col(d) == TOTAL for d in request.by) if request.by else pl.lit(True)
+    guarded = []
+    for column in ("previous", "year_ago"):
+        difference = (pl.col("value") - pl.col(column)).abs()
+        small = difference.is_between(1, request.threshold - 1e-9).fill_null(False)
+        hide = ~total | small
+        guarded.append(pl.when(hide).then(None).otherwise(pl.col(column)).alias(column))
+    return disclosure.scrub(cells.with_columns(guarded), ["previous", "year_ago"])
+
+
 def _disclosed_cells(frames: Mapping[str, pl.DataFrame], request: Request, indicator: Indicator,
                      catalogue: Catalogue) -> pl.DataFrame:
-    """The indicator's cells for the request, with disclosure applied and display text set."""
+    """The indicator's cells for the request, with disclosure applied and display text set.
+
+    A one-value filter on a dimension the indicator breaks down by (`--region TJ-SU`) is a
+    slice of the table by that dimension: suppression is decided on the whole table and the
+    slice read from it, so the filtered view and the `--by region` view hide the same cells
+    (two different patterns would give each other's hidden cells away)."""
+    slices = {d: v[0] for d, v in request.filters.items()
+              if len(v) == 1 and d in indicator.disaggregations and d not in request.by}
+    if slices and request.threshold is not None:
+        wider = replace(request, by=(*request.by, *slices), filters={
+            d: v for d, v in request.filters.items() if d not in slices})
+        table = _disclosed_cells(frames, wider, indicator, catalogue)
+        sliced = table.filter(pl.all_horizontal(pl.col(d) == v for d, v in slices.items()))
+        if not sliced.is_empty():
+            return sliced.drop(list(slices))
+        # the value is not in the table (nobody there): filtering the rows gives its real 0
     by = [d for d in request.by if d in indicator.disaggregations]
     notes = [f"no breakdown by {d}" for d in request.by if d not in indicator.disaggregations]
     cells = _cells(frames, request, indicator, catalogue, by, notes)
@@ -190,7 +237,7 @@ def _disclosed_cells(frames: Mapping[str, pl.DataFrame], request: Request, indic
         .map_elements(lambda s: format_value(s["value"], indicator.unit, s["status"],
                                              s["suppression"], request.threshold),
                       return_dtype=pl.String).alias("display")
-    ).drop("suppression", "base")
+    ).drop("suppression", "base", "part")
 
 
 def _cells(frames, request, indicator, catalogue, by, notes) -> pl.DataFrame:
@@ -228,9 +275,11 @@ def _cells(frames, request, indicator, catalogue, by, notes) -> pl.DataFrame:
 def _empty(by: Sequence[str], request: Request, status: str, note: str, basis: str = ""
            ) -> pl.DataFrame:
     return pl.DataFrame({
-        **{d: [TOTAL] for d in by}, "value": [None], "base": [None], "status": [status],
+        **{d: [TOTAL] for d in by}, "value": [None], "base": [None], "part": [None],
+        "status": [status],
         "note": [note], "batches": [[]], "as_of": [None], "basis": [basis],
     }, schema={**dict.fromkeys(by, pl.String), "value": pl.Float64, "base": pl.Float64,
+               "part": pl.Float64,
                "status": pl.String, "note": pl.String, "batches": pl.List(pl.Int64),
                "as_of": pl.Date, "basis": pl.String})
 
@@ -286,6 +335,8 @@ def _time_window(frame: pl.DataFrame, source: Source, semantics: str, request: R
         return _Window(None, None, "", NO_DATA,
                        f"no {name} data between {period.start} and {as_of}")
     end = min(as_of, latest)
+    if t == "month" and as_of != _month_end(as_of):  # only whole months are counted
+        end = min(end, as_of.replace(day=1) - timedelta(days=1))
     return _Window(rows, end, f"{period.start} to {end}")
 
 
@@ -441,6 +492,9 @@ def _apply_formula(cells: pl.DataFrame, indicator: Indicator) -> pl.DataFrame:
         inputs = [pl.col(c) for c in ("num_a", "den_a", "num_b", "den_b")]
     if base is None:
         base = value
+    # the people counted in a rate's numerator (its complement is base − part): both must be
+    # big enough, or rate × a published base gives a small count back
+    part = pl.col("num") if formula == "ratio" else pl.lit(None, pl.Float64)
     missing = pl.any_horizontal(c.is_null() for c in inputs)
     status = (pl.when(missing).then(pl.lit(NO_DATA))
               .when(value.is_null()).then(pl.lit(NOT_AVAILABLE)).otherwise(pl.lit(OK)))
@@ -448,9 +502,10 @@ def _apply_formula(cells: pl.DataFrame, indicator: Indicator) -> pl.DataFrame:
             .when(value.is_null()).then(pl.lit(_zero_note(indicator))).otherwise(pl.lit("")))
     return cells.with_columns(
         pl.when(missing).then(None).otherwise(value).cast(pl.Float64).alias("value"),
-        base.cast(pl.Float64).alias("base"), status.alias("status"), note.alias("note"),
+        base.cast(pl.Float64).alias("base"), part.cast(pl.Float64).alias("part"),
+        status.alias("status"), note.alias("note"),
     ).select(*[c for c in cells.columns if c in ("batches",) or not _is_measure(c)],
-             "value", "base", "status", "note")
+             "value", "base", "part", "status", "note")
 
 
 def _is_measure(column: str) -> bool:
@@ -469,14 +524,31 @@ def _zero_note(indicator: Indicator) -> str:
 def _disclose(cells: pl.DataFrame, by: list[str], indicator: Indicator, threshold: int | None
               ) -> pl.DataFrame:
     if indicator.disclosure == "count":
-        cells = disclosure.suppress_counts(cells, by, threshold, value="value")
+        # dims in a fixed order: the same table asked as (region, sex) or (sex, region), or
+        # reached through a filter, gets the same pattern
+        cells = disclosure.suppress_counts(cells, sorted(by), threshold, value="value")
     elif indicator.disclosure == "rate":
         cells = disclosure.suppress_rates(cells.with_columns(pl.lit(None, pl.String)
                                                              .alias("suppression")),
                                           threshold, base="base")
+        if threshold is not None:
+            small = pl.lit(False)
+            for count in (pl.col("part"), pl.col("base") - pl.col("part")):
+                small = small | count.is_between(1, threshold - 1e-9).fill_null(False)
+            cells = cells.with_columns(
+                pl.when(pl.col("suppression").is_null() & small)
+                .then(pl.lit(disclosure.SMALL_BASE)).otherwise(pl.col("suppression"))
+                .alias("suppression"))
     else:
         cells = cells.with_columns(pl.lit(None, pl.String).alias("suppression"))
     withheld = pl.col("suppression").is_not_null() & (pl.col("status") == OK)
+    grand = pl.all_horizontal(pl.col(d) == TOTAL for d in by) if by else pl.lit(True)
+    all_batches = cells.filter(grand).get_column("batches")
+    total_batches = all_batches[0].to_list() if all_batches.len() else []
+    same_as_total = pl.lit(pl.Series([total_batches], dtype=pl.List(pl.Int64))).first()
+    cells = cells.with_columns(  # an empty batch list would tell that the hidden cell is 0
+        pl.when(withheld).then(same_as_total)
+        .otherwise(pl.col("batches")).alias("batches"))
     return cells.with_columns(
         pl.when(withheld).then(pl.lit(SUPPRESSED)).otherwise(pl.col("status")).alias("status"),
         pl.when(withheld).then(None).otherwise(pl.col("value")).alias("value"),
@@ -486,7 +558,6 @@ def _disclose(cells: pl.DataFrame, by: list[str], indicator: Indicator, threshol
         .then(pl.lit(f"based on fewer than {threshold} people"))
         .when(withheld).then(pl.lit(f"fewer than {threshold} people"))
         .otherwise(pl.col("note")).alias("note"),
-        # the batches of a withheld value are kept: they say where it came from, not what it is
     )
 
 

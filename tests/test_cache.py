@@ -95,3 +95,11 @@ def test_bad_thresholds_are_refused(monkeypatch, setting):
     monkeypatch.setenv("HAMKORI_DISCLOSURE_THRESHOLDS", setting)
     with pytest.raises(ValueError, match="HAMKORI_DISCLOSURE_THRESHOLDS"):
         disclosure_thresholds()
+
+
+def test_a_misspelt_audience_in_the_thresholds_is_refused(monkeypatch):
+    from data_access.config import disclosure_thresholds
+
+    monkeypatch.setenv("HAMKORI_DISCLOSURE_THRESHOLDS", "doner=10")
+    with pytest.raises(ValueError, match="unknown audience 'doner'"):
+        disclosure_thresholds()

@@ -111,3 +111,19 @@ def test_workplan_export_then_import_into_an_empty_warehouse(run, tmp_path, monk
     assert "imported 2 rows into joint_plan_updates" in result.output
     again = run("workplan", "import", str(book))
     assert again.exit_code == 1 and "--replace" in again.output
+
+
+def test_report_refuses_an_unknown_region_and_accepts_lower_case(run, tmp_path):
+    run("init")
+    bad = run("report", "--region", "TJ-XX")
+    assert bad.exit_code == 1 and "unknown region 'TJ-XX'" in bad.output
+    assert run("report", "--region", "tj-du", "--indicator", "POP.POC").exit_code == 0
+
+
+def test_the_demo_is_refused_over_other_data_and_nothing_is_written(run, tmp_path):
+    run("init")
+    assert run("import", "funding", write(tmp_path, "f.csv", GOOD["funding"])).exit_code == 0
+    result = run("init", "--demo")
+    assert result.exit_code == 1 and "empty warehouse" in result.output
+    listed = run("batches")
+    assert listed.output.count("funding") == 1 and "demo" not in listed.output

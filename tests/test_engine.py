@@ -784,3 +784,22 @@ def test_suppressed_values_are_not_in_the_serialised_result():
     for secret in (3.0, 3333.0):
         assert struct.pack("<d", secret) not in raw
     assert struct.pack("<d", 8888.0) in raw  # shown values are there: the check can see
+
+
+def test_a_rate_is_withheld_when_its_numerator_or_complement_is_small():
+    """30 % of a published 10 would give 3 women back: the rate needs ≥5 on both sides."""
+    rows = frame("population",
+                 {"origin": "IRN", "sex": "F", "persons": 3},
+                 {"origin": "IRN", "sex": "M", "persons": 7},
+                 {"origin": "AFG", "sex": "F", "persons": 50},
+                 {"origin": "AFG", "sex": "M", "persons": 45},
+                 date=d("2025-06-30"), population_type="REF", region="TJ-DU",
+                 age_group="18-59", batch_id=1)
+    frames = with_frames(population=rows)
+    donor = cells(run("POP.FEMALE_PCT", "2025", "donor", frames, by=("origin",),
+                      compare=False), "origin")
+    assert donor["IRN"]["status"] == SUPPRESSED and donor["IRN"]["value"] is None
+    assert donor["AFG"]["value"] == pytest.approx(100 * 50 / 95)  # 50 and 45: both ≥ 5
+    unhcr = cells(run("POP.FEMALE_PCT", "2025", "unhcr", frames, by=("origin",),
+                      compare=False), "origin")
+    assert unhcr["IRN"]["value"] == 30.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from files import FILES, TJK, needs_reference
 from sqlalchemy import func, select
 
@@ -48,3 +49,16 @@ def test_reference_files_import_and_reproduce_published_figures(any_engine):
     with any_engine.connect() as conn:
         levels = set(conn.execute(select(table.c.dec_level).distinct()).scalars())
     assert "NA" in levels or "FI" in levels
+
+
+GLOBAL = TJK.parent
+
+
+@pytest.mark.slow
+def test_the_global_published_tables_import_from_1951(engine):
+    """UNHCR's global population table starts in 1951: official data may predate 1990."""
+    result = importer.import_file(engine, "unhcr-population", GLOBAL / "population.csv",
+                                  user="tester")
+    assert result.rows == 138_893
+    assert total(engine, "unhcr-population", "refugees",
+                 lambda t: (t.c.year == 1951, t.c.coa_iso == "AUT")) == 282_000

@@ -256,3 +256,43 @@ def test_cli_refusals_are_one_clear_line(run, args, message):
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- no recovery across views
+def test_comparisons_of_cumulative_counts_do_not_reveal_the_period_flow(demo):
+    """STA.RESOLVED − previous = the cases resolved in the period: for donors and UNICEF only
+    the total row compares, and only when the difference is not small."""
+    for audience in ("donor", "unicef"):
+        frame = report(demo, "2025-07", audience, by=("region", "sex"))
+        counts = frame.filter(pl.col("indicator").is_in(["STA.RESOLVED", "STA.IDENTIFIED",
+                                                         "POP.POC", "POP.REF"]))
+        cells = counts.filter((pl.col("region") != "Total") | (pl.col("sex") != "Total"))
+        assert cells.get_column("previous").null_count() == cells.height
+        totals = counts.filter(pl.col("region") == "Total", pl.col("sex") == "Total",
+                               pl.col("previous").is_not_null())
+        gaps = (totals["value"] - totals["previous"]).abs()
+        assert not gaps.is_between(1, 4.999).any()
+    exact = report(demo, "2025-07", "unhcr", by=("region",))
+    assert exact.filter(pl.col("indicator") == "STA.RESOLVED", pl.col("region") != "Total"
+                        ).get_column("previous").null_count() == 0
+
+
+def test_a_region_filter_hides_the_same_cells_as_the_region_table(demo):
+    table = report(demo, "2025", "donor", by=("region", "age_group"), compare=False
+                   ).filter(pl.col("indicator") == "POP.REF")
+    for region in ("TJ-SU", "TJ-KT", "TJ-GB"):
+        sliced = report(demo, "2025", "donor", by=("age_group",), compare=False,
+                        filters={"region": (region,)}).filter(pl.col("indicator") == "POP.REF")
+        in_table = table.filter(pl.col("region") == region).select("age_group", "display")
+        assert in_table.sort("age_group").equals(
+            sliced.select("age_group", "display").sort("age_group")), region
+
+
+def test_year_to_date_compares_the_same_months(demo):
+    ytd = report(demo, "2025", "unhcr", as_of=date(2025, 6, 30))
+    last_ytd = report(demo, "2024", "unhcr", as_of=date(2024, 6, 30), compare=False)
+    for code in ("SOL.RETURNS", "ASY.APPLIED"):
+        assert value(ytd, code) is not None
+        row = ytd.filter(pl.col("indicator") == code).row(0, named=True)
+        assert row["year_ago"] == value(last_ytd, code), code
+        assert row["as_of"] <= date(2025, 6, 30)

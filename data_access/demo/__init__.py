@@ -145,8 +145,15 @@ def load_demo(engine, seed: int = 1, scale: int | None = None, progress=None) ->
     refused by the importer's overlap check. `progress(stage, done, total)` is handed to
     `import_frame` for every dataset.
     """
-    from data_access.importer import import_frame  # imported late: the importer needs the schema
+    from data_access.importer import ImportRefused, import_frame, list_batches
 
+    demo_files = {f"demo-seed{seed}-{name}.csv" for name in DATASET_NAMES}
+    other = list_batches(engine).filter(~pl.col("file_name").is_in(list(demo_files)))
+    if other.height:
+        # a half-loaded demo over real data would help nobody: refuse before writing anything
+        raise ImportRefused(
+            f"the warehouse already holds {other.height} other import batch(es); the demo loads "
+            "only into an empty warehouse (or one holding this same demo)")
     frames = generate(seed=seed, scale=scale)
     return [
         import_frame(engine, name, frames[name], file_name=f"demo-seed{seed}-{name}.csv",
