@@ -44,8 +44,49 @@ def compute(connection: Connection, request: engine.Request,
     """Disclosed values of `indicators` (default: every one the audience may see)."""
     codes = list(indicators) if indicators else [
         i.code for i in catalogue.for_audience(request.audience)]
-    frames = load_frames(connection, sources_for(codes, catalogue), request.country, catalogue)
-    return engine.evaluate(frames, request, codes, catalogue)
+    sources = sources_for(codes, catalogue)
+    frames = load_frames(connection, sources, request.country, catalogue)
+    unavailable = {}
+    for name in sources:
+        dataset = catalogue.sources[name].dataset
+        if dataset.startswith("unhcr-"):
+            reason = official_gap(connection, dataset, request.country)
+            if reason:
+                unavailable[name] = reason
+    return engine.evaluate(frames, request, codes, catalogue, unavailable)
+
+
+def extract_countries(connection: Connection, dataset: str) -> dict[int, set[str]]:
+    """For each import batch of an official table: the countries every row involves (as origin
+    or asylum). A country's extract (e.g. the Tajikistan files: rows where TJK is origin or
+    asylum) gives {TJK}; UNHCR's global tables give an empty set."""
+    table = analytics.AGG_TABLES[dataset]
+    batch, coo, coa = table.c.batch_id, table.c.coo_iso, table.c.coa_iso
+    totals = dict(connection.execute(select(batch, func.count()).group_by(batch)).all())
+    counts: dict[tuple[int, str], int] = {}
+    for column in (coa, coo):
+        for b, country, n in connection.execute(select(batch, column, func.count())
+                                                .group_by(batch, column)):
+            counts[(b, country)] = counts.get((b, country), 0) + n
+    for b, country, n in connection.execute(select(batch, coa, func.count())
+                                            .where(coa == coo).group_by(batch, coa)):
+        counts[(b, country)] -= n  # a row with origin == asylum was counted twice
+    pivots: dict[int, set[str]] = {b: set() for b in totals}
+    for (b, country), n in counts.items():
+        if country is not None and n == totals[b]:
+            pivots[b].add(country)
+    return pivots
+
+
+def official_gap(connection: Connection, dataset: str, country: str) -> str | None:
+    """Why `dataset` cannot answer for `country`, or None: when every batch imported is another
+    country's extract, its rows about `country` are only those that involve that other country."""
+    pivots = extract_countries(connection, dataset)
+    if not pivots or any(not p or country in p for p in pivots.values()):
+        return None
+    others = ", ".join(sorted(set().union(*pivots.values())))
+    return (f"the imported {dataset} file holds only rows involving {others}: import UNHCR's "
+            f"global table to report on {country}")
 
 
 #: Analytics tables and time columns that say which years have data (joint-plan dates are plans,

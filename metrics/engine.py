@@ -48,6 +48,7 @@ OK, NO_DATA, NOT_AVAILABLE, SUPPRESSED = "ok", "no_data", "not_available", "supp
 PLAN_UPDATES = "joint_plan_updates"
 #: The frame of targets (analytics table of the `targets` dataset).
 TARGETS = "targets"
+_UNAVAILABLE = "unavailable:"  # frames key prefix carrying why a source cannot answer
 
 RESULT_SCHEMA: dict[str, pl.DataType] = {
     "indicator": pl.String, "name": pl.String, "unit": pl.String, "period": pl.String,
@@ -114,16 +115,21 @@ class _Window:
 
 # ---------------------------------------------------------------------------------------- public
 def evaluate(frames: Mapping[str, pl.DataFrame], request: Request,
-             indicators: Sequence[str] | None = None, catalogue: Catalogue = CATALOGUE
-             ) -> pl.DataFrame:
+             indicators: Sequence[str] | None = None, catalogue: Catalogue = CATALOGUE,
+             unavailable: Mapping[str, str] | None = None) -> pl.DataFrame:
     """Values of `indicators` (default: all the audience may see) as `request.audience` may see them.
 
     `frames` maps catalogue source names (and optionally `targets`, `joint_plan_updates`) to the
-    analytics tables. Returns one row per indicator and cell: RESULT_SCHEMA plus one String
-    column per `request.by` dimension ("Total" on margin rows).
+    analytics tables; `unavailable` maps source names that cannot answer this request to the
+    reason (their indicators are *not available*, with that note). Returns one row per indicator
+    and cell: RESULT_SCHEMA plus one String column per `request.by` dimension ("Total" on
+    margin rows).
     """
     _check_request(request, catalogue)
     chosen = _chosen(request, indicators, catalogue)
+    if unavailable:
+        frames = {**frames, **{_UNAVAILABLE + name: pl.DataFrame({"note": [note]})
+                               for name, note in unavailable.items()}}
     parts = [_one(frames, request, catalogue.indicators[code], catalogue) for code in chosen]
     columns = list(RESULT_SCHEMA)[:4] + list(request.by) + list(RESULT_SCHEMA)[4:]
     if not parts:
@@ -245,6 +251,9 @@ def _cells(frames, request, indicator, catalogue, by, notes) -> pl.DataFrame:
     source = catalogue.sources[measures[0].source]
     semantics = measures[0].semantics
     frame = frames.get(source.name)
+    if _UNAVAILABLE + source.name in frames:
+        note = frames[_UNAVAILABLE + source.name].get_column("note")[0]
+        return _empty(by, request, NOT_AVAILABLE, note)
     if frame is None:
         return _empty(by, request, NO_DATA, f"no {source.dataset} data in the warehouse")
     frame = frame.rename({k: v for k, v in source.rename.items() if k in frame.columns})
