@@ -252,12 +252,17 @@ def _plan_updates() -> None:
     names = ("activity_id", "update_no", "date", "progress", "posted_agency", "indicator_actual",
              "funds_mobilised_usd", "funds_spent_usd")
     columns = [_source_column(source, n) for n in names]
-    columns += [Column("signed_off", Integer, nullable=False), _batch_column()]
+    columns += [Column("signed_off", Integer, nullable=False), Column("signed_on", Date),
+                _batch_column()]
 
     def build(src: Table, dialect: str) -> list[Select]:
         both = and_(src.c.unhcr_signoff == "signed", src.c.unicef_signoff == "signed")
         signed = case((both, 1), else_=0).label("signed_off")
-        return [select(*(src.c[n] for n in names), signed, src.c.batch_id).where(_current(src))]
+        # the day the update started to count: the later of the two signatures
+        later = case((src.c.unhcr_on >= src.c.unicef_on, src.c.unhcr_on), else_=src.c.unicef_on)
+        signed_on = case((both, later), else_=null()).label("signed_on")
+        return [select(*(src.c[n] for n in names), signed, signed_on, src.c.batch_id)
+                .where(_current(src))]
 
     _define("agg_joint_plan_updates", dataset, columns, "date", build)
 

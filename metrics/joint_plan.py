@@ -93,9 +93,14 @@ def _expected_expr(as_of: date) -> pl.Expr:
 
 
 def _signed_updates(updates: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    """The updates that count at ``as_of``: dual signed-off, dated on or before ``as_of``."""
+    """The updates that count at ``as_of``: dual signed-off, dated on or before ``as_of`` and,
+    when the frame says when the second signature came (``signed_on``), signed by then too — so
+    a status read for a past date does not change when an old update is signed later."""
+    signed_by_then = (pl.col("signed_on").is_null() | (pl.col("signed_on") <= as_of)
+                      if "signed_on" in updates.columns else pl.lit(True))
     return (
-        updates.select(pl.col(name).cast(dtype) for name, dtype in _UPDATE_SCHEMA.items())
+        updates.filter(signed_by_then)
+        .select(pl.col(name).cast(dtype) for name, dtype in _UPDATE_SCHEMA.items())
         .filter(
             pl.col("signed_off").fill_null(False),
             pl.col("date") <= as_of,

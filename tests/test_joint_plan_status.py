@@ -331,3 +331,19 @@ def test_plan_summary_with_no_updates():
 def test_plan_summary_rejects_a_period_ending_before_it_starts():
     with pytest.raises(ValueError, match="after as_of"):
         plan_summary(HUNDRED_DAYS, NO_UPDATES, day(10), day(9))
+
+
+def test_an_update_signed_after_the_as_of_date_does_not_count_yet():
+    """Read for 31 March, an update dated 31 March but signed on 20 April did not count then."""
+    activities = pl.DataFrame({"activity_id": ["A"], "start": [date(2025, 1, 1)],
+                               "end": [date(2025, 12, 31)]})
+    updates = pl.DataFrame({"activity_id": ["A"], "date": [date(2025, 3, 31)],
+                            "progress": [100.0], "signed_off": [True],
+                            "signed_on": [date(2025, 4, 20)]})
+    at_end_of_march = activity_status(activities, updates, date(2025, 3, 31)).row(0, named=True)
+    # nothing signed by then: 0 % against 24.5 % expected (89 of 364 days)
+    assert (at_end_of_march["progress"], at_end_of_march["status"]) == (0.0, "at_risk")
+    in_may = activity_status(activities, updates, date(2025, 5, 1)).row(0, named=True)
+    assert in_may["status"] == "completed"
+    without_dates = activity_status(activities, updates.drop("signed_on"), date(2025, 3, 31))
+    assert without_dates.row(0, named=True)["status"] == "completed"  # older frames: as before
