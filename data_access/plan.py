@@ -10,8 +10,11 @@ nothing is ever overwritten:
 - `sign_off` / `return_update`: the other agency signs the update, or returns it with a comment.
   The new version of the row supersedes the one signed; refused when that version is no longer
   current (`seen_batch` is the token).
-- `updates` / `history` read updates as an audience may see them: donors never receive an
-  internal narrative (it is removed here, in the data path, not hidden by a page).
+- `updates` / `history` read updates as an audience may see them: donors receive the narrative
+  and status note of signed, shared updates only, and never a return comment (removed here, in
+  the data path, not hidden by a page).
+- `linked_indicator_view`: what an audience may see of an activity's linked catalogue indicator
+  (DOMAIN §1 audiences, §7 small counts).
 
 Roles are checked here, server side: only `unhcr` and `unicef` act, each for its own agency, and
 only on activities their agency leads (JOINT: both); donors and data managers cannot post or sign.
@@ -20,6 +23,7 @@ only on activities their agency leads (JOINT: both); donors and data managers ca
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,7 +35,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from data_access import analytics, importer, schema
 from data_access import datasets as ds
-from metrics.disclosure import scrub
+from metrics.catalogue import CATALOGUE
+from metrics.disclosure import is_small, scrub, threshold_for
 from metrics.joint_plan import activity_status
 
 UPDATES = "joint_plan_updates"
@@ -117,15 +122,29 @@ def _with_state(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+#: Update texts only `INTERNAL_READERS` always read: the focal points' narrative and status note,
+#: and the other agency's return comment.
+WITHHELD_TEXTS = ("narrative", "status_note", "comment")
+
+
 def _for_audience(frame: pl.DataFrame, audience: str) -> pl.DataFrame:
+    """`frame` (with `state`: run `_with_state` first) as `audience` may read it.
+
+    Audiences outside `INTERNAL_READERS` (donors) read the narrative and status note of a
+    *signed*, *shared* (`internal` = "no") update only: a pending or returned update is not
+    reported yet, and may be returned precisely because of what its text says. They never read
+    a return comment. Withheld columns are rebuilt (`scrub`), so no byte of them travels."""
     if audience in INTERNAL_READERS:
         return frame
-    internal = pl.col("internal") == "yes"
+    if "state" not in frame.columns:
+        raise ValueError("_for_audience needs the `state` column: call _with_state first")
+    shared = ((pl.col("state") == "signed") & (pl.col("internal") == "no")).fill_null(False)
     withheld = frame.with_columns(
-        pl.when(internal).then(None).otherwise(pl.col("narrative")).alias("narrative"),
-        pl.when(internal).then(None).otherwise(pl.col("comment")).alias("comment"),
+        pl.when(shared).then(pl.col("narrative")).otherwise(None).alias("narrative"),
+        pl.when(shared).then(pl.col("status_note")).otherwise(None).alias("status_note"),
+        pl.lit(None, frame.schema["comment"]).alias("comment"),
     )
-    return scrub(withheld, ["narrative", "comment"])  # the withheld text must not travel at all
+    return scrub(withheld, list(WITHHELD_TEXTS))  # the withheld text must not travel at all
 
 
 def updates(connection: Connection, audience: str, activity_id: str | None = None
@@ -197,9 +216,13 @@ def _partners(connection: Connection) -> pl.DataFrame:
 
 
 def signed_updates(updates: pl.DataFrame) -> pl.DataFrame:
-    """The updates both agencies signed, in the shape `activity_status` reads."""
+    """The updates both agencies signed, in the shape `activity_status` reads; `signed_on` (the
+    later signature) keeps a past date's status from counting updates signed after it."""
+    signed_on = (pl.max_horizontal("unhcr_on", "unicef_on")
+                 if {"unhcr_on", "unicef_on"} <= set(updates.columns) else pl.lit(None, pl.Date))
     return (updates.filter(pl.col("state") == "signed")
-            .select("activity_id", "date", "progress", pl.lit(True).alias("signed_off")))
+            .select("activity_id", "date", "progress", pl.lit(True).alias("signed_off"),
+                    signed_on.alias("signed_on")))
 
 
 def latest_signed_values(updates: pl.DataFrame, as_of: date) -> pl.DataFrame:
@@ -231,6 +254,80 @@ def status(connection: Connection, audience: str, as_of: date) -> pl.DataFrame:
     plan_activities = activities(connection).join(
         _partners(connection), on="activity_id", how="left", maintain_order="left")
     return status_frame(plan_activities, updates(connection, audience), as_of)
+
+
+# ---------------------------------------------------------------------------------- indicator
+NOT_IN_CATALOGUE = "not in the indicator catalogue"
+
+
+def figure_text(value: float | None, unit: str | None = None) -> str:
+    """A figure as the plan pages show it: '1,250', '87.5 %', '—' when there is none."""
+    if value is None:
+        return "—"
+    text = f"{value:,.1f}".removesuffix(".0")
+    return f"{text} %" if unit == "percent" else text
+
+
+def _indicator_rule(code: str, audience: str, thresholds: Mapping[str, int | None] | None
+                    ) -> tuple[str, str | None, bool, int | None]:
+    """(name, unit, shared with `audience`, small-count threshold or None) of a linked code.
+
+    A code the catalogue does not know (the workplan does not check it) is shown to every
+    audience, with the small-count rule applied as if it were a count (fail safe)."""
+    indicator = CATALOGUE.indicators.get(code)
+    if indicator is None:
+        return NOT_IN_CATALOGUE, None, True, threshold_for(audience, thresholds)
+    threshold = (threshold_for(audience, thresholds) if indicator.disclosure == "count"
+                 else None)
+    return indicator.name, indicator.unit, audience in indicator.audiences, threshold
+
+
+def indicator_figure(code: str, value: float | None, audience: str,
+                     thresholds: Mapping[str, int | None] | None = None) -> str | None:
+    """One value of the linked indicator `code` as `audience` may see it: None when the
+    indicator is not shared with the audience, "<5" for a small count (DOMAIN §7)."""
+    _, unit, shared, threshold = _indicator_rule(code, audience, thresholds)
+    if not shared:
+        return None
+    return f"<{threshold}" if is_small(value, threshold) else figure_text(value, unit)
+
+
+def linked_indicator_view(indicator_code: str | None, baseline: float | None,
+                          target: float | None, actual: float | None, audience: str,
+                          thresholds: Mapping[str, int | None] | None = None) -> dict:
+    """What the activity page shows of the activity's linked catalogue indicator.
+
+    Returns `code`, `name`, `unit`, `shown` (False: show `sentence` and no value), `sentence`
+    (why nothing is shown, or None), `values` (label -> text: "Baseline", "Target",
+    "Latest actual"; empty when not shown) and `note` (set when a small count is shown as
+    "<threshold"). The rules:
+
+    - an indicator whose catalogue `audiences` do not list `audience` shows no value at all
+      (e.g. ASY.TPR to UNICEF): "This indicator is not shared with <audience title>";
+    - an indicator with `disclosure = "count"` shows a value between 1 and threshold − 1 as
+      "<threshold" for an audience with a threshold (`thresholds`, as in
+      `data_access.config.disclosure_thresholds()`); baseline and target are counts too;
+    - otherwise the values as they are ('—' when there is none).
+    """
+    view = {"code": indicator_code, "name": None, "unit": None, "shown": False,
+            "sentence": None, "values": {}, "note": None}
+    if not indicator_code:
+        view["sentence"] = "This activity is not linked to a catalogue indicator."
+        return view
+    name, unit, shared, threshold = _indicator_rule(indicator_code, audience, thresholds)
+    view.update(name=name, unit=unit)
+    if not shared:
+        who = CATALOGUE.audiences[audience].title if audience in CATALOGUE.audiences else audience
+        view["sentence"] = f"This indicator is not shared with {who}."
+        return view
+    raw = {"Baseline": baseline, "Target": target, "Latest actual": actual}
+    view["shown"] = True
+    view["values"] = {label: indicator_figure(indicator_code, value, audience, thresholds)
+                      for label, value in raw.items()}
+    if any(is_small(value, threshold) for value in raw.values()):
+        view["note"] = (f"Counts between 1 and {threshold - 1} are shown as <{threshold} "
+                        "(disclosure control).")
+    return view
 
 
 # ---------------------------------------------------------------------------------- rights

@@ -353,7 +353,11 @@ def _plan_window(activities: pl.DataFrame, updates: pl.DataFrame | None, request
                  needs_status: bool) -> _Window:
     if activities.is_empty():
         return _Window(None, None, "", NO_DATA, "no joint-plan activities in the warehouse")
-    signed = 0 if updates is None else updates.filter(pl.col("signed_off").cast(pl.Boolean)).height
+    signed = 0
+    if updates is not None:
+        by_then = (pl.col("signed_on").is_null() | (pl.col("signed_on") <= request.end)
+                   if "signed_on" in updates.columns else pl.lit(True))
+        signed = updates.filter(pl.col("signed_off").cast(pl.Boolean), by_then).height
     if not signed:  # no update counts yet: statuses would only measure silence
         if needs_status:
             return _Window(None, None, "", NO_DATA,

@@ -4,7 +4,9 @@ No Streamlit here (the builders are tested on literal frames). The input is the 
 `data_access.cache.plan_status`: one row per activity with `activity_id`, `area`, `title`,
 `lead`, `start`, `end`, `budget_usd`, `progress` (latest dual-signed progress), `expected`,
 `status` (one of `metrics.joint_plan.STATUSES`), `stale`, `funds_mobilised_usd`,
-`funds_spent_usd`. Builders read only the columns they name, so a narrative or any other text in
+`funds_spent_usd`; `with_lou_flags` adds the terms of the catalogue indicator
+`LOU.ON_TRACK_PCT` (`due`, `on_track_or_completed`), which `area_progress` and `plan_totals`
+read. Builders read only the columns they name, so a narrative or any other text in
 the frame never reaches a figure.
 
 Figures are built for screen-share: 14 px type, labelled axes, one colour per status taken from
@@ -22,7 +24,10 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
+from data_access.plan import signed_updates
 from data_access.reference import JOINT_PLAN_AREAS
+from metrics.catalogue import CATALOGUE
+from metrics.joint_plan import activity_flags
 
 #: Statuses in the order of the legend (good to bad, then the ones without a judgement).
 STATUS_ORDER = ("completed", "on_track", "at_risk", "off_track", "overdue", "stale",
@@ -50,6 +55,8 @@ STATUS_COLOURS = {
 #: A second channel besides colour for the statuses that need action.
 STATUS_PATTERNS = {"at_risk": ".", "off_track": "/", "overdue": "x", "stale": "-"}
 
+#: The catalogue indicator the page's share is (name and definition shown as they are).
+ON_TRACK = CATALOGUE.indicator("LOU.ON_TRACK_PCT")
 FONT = {"size": 14}
 NAVY = "#18375F"
 EMPTY_PLAN = "No joint-plan activities yet."
@@ -78,19 +85,42 @@ def _areas() -> pl.DataFrame:
                         schema={"area": pl.String, "area_name": pl.String, "_order": pl.Int64})
 
 
+def with_lou_flags(status: pl.DataFrame, updates: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """`status` plus the 0/1 columns `due` and `on_track_or_completed` of
+    `metrics.joint_plan.activity_flags` for the period from 1 January of `as_of`'s year (the
+    selected year; a future year is read today) to `as_of`: the terms of `LOU.ON_TRACK_PCT`,
+    computed as the indicator engine computes them. `updates` is a `data_access.plan.updates`
+    frame (only dual-signed ones count). Like the engine, while no update has been signed off
+    by both agencies the two columns are null: statuses would only measure silence."""
+    signed = signed_updates(updates)
+    if signed.is_empty():
+        return status.with_columns(pl.lit(None, pl.Int64).alias("due"),
+                                   pl.lit(None, pl.Int64).alias("on_track_or_completed"))
+    flags = activity_flags(status, signed, date(as_of.year, 1, 1), as_of)
+    return status.join(flags.select("activity_id", "due", "on_track_or_completed"),
+                       on="activity_id", how="left", maintain_order="left")
+
+
+def _known_sum(column: str) -> pl.Expr:
+    """Sum of a 0/1 flag column; null when the flags are not known (see `with_lou_flags`)."""
+    return (pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum())
+            .cast(pl.Int64).alias(column))
+
+
 def area_progress(status: pl.DataFrame) -> pl.DataFrame:
     """One row per area of the LOU (all nine, in the LOU's order, plus any other code found).
 
-    `activities`; `started` (status not `not_started`); `on_track_or_completed` and
-    `on_track_pct` (its share of the started ones, null when none started); `mean_progress`
-    (mean latest signed progress of the started activities; one never reported counts 0);
-    `overdue` (status) and `stale` (flag: no signed update for 90 days)."""
+    `status` carries the flags of `with_lou_flags`. `activities`; `started` (status not
+    `not_started`); `due` and `on_track_or_completed` (the terms of `LOU.ON_TRACK_PCT`) and
+    `on_track_pct` (their share, null when none is due or no update was dual-signed yet);
+    `mean_progress` (mean latest signed progress of the started activities; one never reported
+    counts 0); `overdue` (status) and `stale` (flag: no signed update for 90 days)."""
     started = pl.col("status") != "not_started"
     per_area = status.group_by("area").agg(
         pl.len().cast(pl.Int64).alias("activities"),
         started.sum().cast(pl.Int64).alias("started"),
-        pl.col("status").is_in(["on_track", "completed"]).sum().cast(pl.Int64)
-        .alias("on_track_or_completed"),
+        _known_sum("due"),
+        _known_sum("on_track_or_completed"),
         pl.col("progress").filter(started).mean().alias("mean_progress"),
         (pl.col("status") == "overdue").sum().cast(pl.Int64).alias("overdue"),
         pl.col("stale").fill_null(False).sum().cast(pl.Int64).alias("stale"),
@@ -99,30 +129,37 @@ def area_progress(status: pl.DataFrame) -> pl.DataFrame:
     extra = per_area.filter(~pl.col("area").is_in(list(JOINT_PLAN_AREAS))).select(
         "area", pl.col("area").alias("area_name"),
         (pl.int_range(pl.len()) + areas.height).cast(pl.Int64).alias("_order"))
-    counts = ("activities", "started", "on_track_or_completed", "overdue", "stale")
+    counts = ("activities", "started", "overdue", "stale")
+    known = status.is_empty() or status.get_column("due").is_not_null().any()
+    if known:  # an area without activities has none due; unknown flags stay unknown
+        counts += ("due", "on_track_or_completed")
     return (
         pl.concat([areas, extra])
         .join(per_area, on="area", how="left")
         .sort("_order")
         .with_columns(pl.col(c).fill_null(0) for c in counts)
         .with_columns(
-            pl.when(pl.col("started") > 0)
-            .then(pl.col("on_track_or_completed") * 100.0 / pl.col("started"))
+            pl.when(pl.col("due") > 0)
+            .then(pl.col("on_track_or_completed") * 100.0 / pl.col("due"))
             .alias("on_track_pct"))
-        .select("area", "area_name", "activities", "started", "on_track_or_completed",
+        .select("area", "area_name", "activities", "started", "due", "on_track_or_completed",
                 "on_track_pct", "mean_progress", "overdue", "stale")
     )
 
 
 def plan_totals(status: pl.DataFrame) -> dict:
-    """The whole plan in the terms of `area_progress` (for the tiles above the table)."""
-    started = status.filter(pl.col("status") != "not_started")
-    good = started.filter(pl.col("status").is_in(["on_track", "completed"])).height
+    """The whole plan in the terms of `area_progress` (for the tiles above the table):
+    `on_track_pct` is `LOU.ON_TRACK_PCT` (on track or completed ÷ due), None when not
+    available (nothing due, or no update dual-signed yet: `due` is None then)."""
+    known = status.is_empty() or status.get_column("due").is_not_null().any()
+    due = int(status.get_column("due").fill_null(0).sum()) if known else None
+    good = int(status.get_column("on_track_or_completed").fill_null(0).sum()) if known else None
     return {
         "activities": status.height,
-        "started": started.height,
+        "started": status.filter(pl.col("status") != "not_started").height,
+        "due": due,
         "on_track_or_completed": good,
-        "on_track_pct": good * 100.0 / started.height if started.height else None,
+        "on_track_pct": good * 100.0 / due if due else None,
         "overdue": status.filter(pl.col("status") == "overdue").height,
         "stale": int(status.get_column("stale").fill_null(False).sum()) if status.height else 0,
     }
@@ -274,14 +311,15 @@ def timeline_figure(status: pl.DataFrame, as_of: date, *, as_of_label: str = "To
 
 
 def area_progress_figure(areas: pl.DataFrame) -> go.Figure:
-    """Per area, two bars: share of started activities on track or completed, and the mean
-    signed progress. Areas without a started activity have no bars (not 0)."""
+    """Per area, two bars: share of the activities due that are on track or completed
+    (`LOU.ON_TRACK_PCT`), and the mean signed progress of the started ones. Areas without an
+    activity due (or started) have no bar (not 0)."""
     if areas.is_empty() or areas.get_column("activities").sum() == 0:
         return empty_figure(EMPTY_PLAN)
     names = [html.escape(n) for n in areas.get_column("area_name")]
     figure = go.Figure()
     for column, name, colour in (
-        ("on_track_pct", "On track or completed (% of started activities)", "#0072BC"),
+        ("on_track_pct", "On track or completed (% of activities due)", "#0072BC"),
         ("mean_progress", "Mean signed progress (%)", "#FFC740"),
     ):
         values = areas.get_column(column).to_list()
@@ -289,10 +327,11 @@ def area_progress_figure(areas: pl.DataFrame) -> go.Figure:
             name=name, orientation="h", y=names, x=values,
             marker={"color": colour, "line": {"color": NAVY, "width": 0.5}},
             text=[None if v is None else f"{v:.0f} %" for v in values], textposition="outside",
-            customdata=areas.select("activities", "started").rows(),
+            customdata=areas.select("activities", "started",
+                                    pl.col("due").cast(pl.String).fill_null("?")).rows(),
             hovertemplate=(f"%{{y}}<br>{name}: %{{x:.0f}} %<br>"
-                           "%{customdata[1]} of %{customdata[0]} activities started"
-                           "<extra></extra>"),
+                           "%{customdata[1]} of %{customdata[0]} activities started, "
+                           "%{customdata[2]} due<extra></extra>"),
         )
     figure.update_layout(
         barmode="group",

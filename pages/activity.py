@@ -7,7 +7,12 @@ year); only dual-signed updates count.
 Acting (DOMAIN §5): the lead agency's focal points post updates (JOINT: both agencies); the other
 agency signs each update off or returns it with a comment. Rights are checked again in
 `data_access.plan`, whatever this page shows; donors and data managers see the page read-only
-(donors without internal narratives, which `data_access.plan` never gives them).
+(donors without the texts of internal, pending or returned updates nor return comments, which
+`data_access.plan` never gives them).
+
+The linked indicator's figures (tiles, history, sign-off cards) follow the catalogue: none at all
+for an audience the indicator is not shared with, small counts as "<5"
+(`plan.linked_indicator_view`, `plan.indicator_figure`).
 
 Optimistic concurrency: the update number the form was opened on is kept in session state
 (`plan.seen.<activity>`), not re-read on every rerun, so a colleague's update posted meanwhile
@@ -25,8 +30,8 @@ import polars as pl
 import streamlit as st
 
 from data_access import cache, plan
+from data_access.config import disclosure_thresholds
 from data_access.engine import WarehouseUnavailable
-from metrics.catalogue import CATALOGUE
 from pages import _plan_figures as figures
 from pages._context import current_context, current_user_label
 
@@ -167,10 +172,7 @@ def send_back(activity_id: str, update_no: int, batch_id: int, audience: str) ->
 
 # ---------------------------------------------------------------------------------- display
 def number(value: float | None, unit: str | None = None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,.1f}".removesuffix(".0")
-    return f"{text} %" if unit == "percent" else text
+    return plan.figure_text(value, unit)
 
 
 def details(row: dict, as_of: date) -> None:
@@ -202,29 +204,42 @@ def details(row: dict, as_of: date) -> None:
                  hide_index=True, width="stretch")
 
 
-def linked_indicator(row: dict) -> None:
+def linked_indicator(row: dict, audience: str, thresholds: dict[str, int | None]) -> None:
+    """Baseline, target and latest actual of the linked indicator, as `audience` may see them
+    (`plan.linked_indicator_view`: not at all when the catalogue does not share the indicator
+    with the audience; small counts as "<5")."""
     st.subheader("Linked indicator")
-    code = row.get("indicator")
-    if not code:
-        st.caption("This activity is not linked to a catalogue indicator.")
+    view = plan.linked_indicator_view(row.get("indicator"), row.get("baseline"),
+                                      row.get("target"), row.get("indicator_actual"),
+                                      audience, thresholds)
+    if view["code"]:
+        st.markdown(f"**{view['name']}** (`{view['code']}`)")
+    if not view["shown"]:
+        st.caption(view["sentence"])
         return
-    indicator = CATALOGUE.indicators.get(code)
-    unit = indicator.unit if indicator else None
-    name = indicator.name if indicator else "not in the indicator catalogue"
-    st.markdown(f"**{name}** (`{code}`)")
     actual_help = "Latest value reported in an update both agencies signed off"
     if row.get("actual_date"):
         actual_help += f" (dated {row['actual_date'].isoformat()})"
-    values = [
-        ("Baseline", number(row["baseline"], unit), "The activity's baseline"),
-        ("Target", number(row["target"], unit), "The activity's target"),
-        ("Latest actual", number(row.get("indicator_actual"), unit), actual_help),
-    ]
-    for column, (label, value, help_text) in zip(st.columns(len(values)), values, strict=True):
-        column.metric(label, value, help=help_text, border=True)
+    helps = {"Baseline": "The activity's baseline", "Target": "The activity's target",
+             "Latest actual": actual_help}
+    shown = view["values"]
+    for column, label in zip(st.columns(len(shown)), shown, strict=True):
+        column.metric(label, shown[label], help=helps[label], border=True)
+    if view["note"]:
+        st.caption(view["note"])
 
 
-def sign_off_cards(row: dict, updates: pl.DataFrame, audience: str) -> None:
+def actual_text(code: str | None, value: float | None, audience: str,
+                thresholds: dict[str, int | None]) -> str:
+    """An update's indicator actual as `audience` may see it (see `plan.indicator_figure`)."""
+    if not code:
+        return number(value)
+    shown = plan.indicator_figure(code, value, audience, thresholds)
+    return "not shared" if shown is None else shown
+
+
+def sign_off_cards(row: dict, updates: pl.DataFrame, audience: str,
+                   thresholds: dict[str, int | None]) -> None:
     waiting = [u for u in updates.to_dicts() if plan.can_sign(audience, u)]
     if not waiting:
         return
@@ -239,7 +254,9 @@ def sign_off_cards(row: dict, updates: pl.DataFrame, audience: str) -> None:
                        f"{'internal' if update['internal'] == 'yes' else 'shared'}")
             st.text(f"Posted by: {update['posted_by']}\n"
                     f"Status note: {update['status_note'] or '—'}\n"
-                    f"Indicator actual: {number(update['indicator_actual'])}\n"
+                    "Indicator actual: " + actual_text(row.get("indicator"),
+                                                       update["indicator_actual"], audience,
+                                                       thresholds) + "\n"
                     f"Funds mobilised (USD): {number(update['funds_mobilised_usd'])}\n"
                     f"Funds spent (USD): {number(update['funds_spent_usd'])}\n"
                     f"Narrative: {update['narrative'] or '—'}")
@@ -296,14 +313,15 @@ def update_form(row: dict, updates: pl.DataFrame, audience: str) -> None:
                               args=(activity_id, audience))
 
 
-def actions(row: dict, updates: pl.DataFrame, audience: str) -> None:
+def actions(row: dict, updates: pl.DataFrame, audience: str,
+            thresholds: dict[str, int | None]) -> None:
     agency = plan.agency_of(audience)
     if agency is None:
         who = "Donors" if audience == "donor" else "Data managers"
         st.info(f"{who} see this page read-only: updates are posted and signed off by the "
                 "UNHCR and UNICEF focal points.", icon=":material/visibility:")
         return
-    sign_off_cards(row, updates, audience)
+    sign_off_cards(row, updates, audience, thresholds)
     if plan.can_post(audience, row["lead"]):
         update_form(row, updates, audience)
     else:
@@ -330,7 +348,7 @@ HISTORY_COLUMNS = {
     "date": st.column_config.DateColumn("Dated"),
     "progress": st.column_config.NumberColumn("Progress", format=PERCENT),
     "status_note": st.column_config.TextColumn("Status note"),
-    "indicator_actual": st.column_config.NumberColumn("Indicator actual"),
+    "indicator_actual": st.column_config.TextColumn("Indicator actual"),
     "funds_mobilised_usd": st.column_config.NumberColumn("Mobilised (USD)", format="localized"),
     "funds_spent_usd": st.column_config.NumberColumn("Spent (USD)", format="localized"),
     "unhcr": st.column_config.TextColumn("UNHCR"),
@@ -341,7 +359,20 @@ HISTORY_COLUMNS = {
 }
 
 
-def history_table(history: pl.DataFrame, audience: str) -> None:
+def indicator_actuals(frame: pl.DataFrame, code: str | None, audience: str,
+                      thresholds: dict[str, int | None]) -> pl.DataFrame:
+    """`indicator_actual` as text `audience` may see: dropped when the linked indicator is not
+    shared with the audience, small counts as "<5" (like the linked indicator's tiles)."""
+    if code and plan.indicator_figure(code, None, audience, thresholds) is None:
+        return frame.drop("indicator_actual")
+    return frame.with_columns(pl.Series(
+        "indicator_actual",
+        [actual_text(code, value, audience, thresholds) for value in frame["indicator_actual"]],
+        pl.String))
+
+
+def history_table(history: pl.DataFrame, row: dict, audience: str,
+                  thresholds: dict[str, int | None]) -> None:
     st.subheader("History of updates and sign-offs")
     if history.is_empty():
         st.caption("No update has been posted on this activity yet.")
@@ -357,6 +388,7 @@ def history_table(history: pl.DataFrame, audience: str) -> None:
     )
     if audience not in plan.INTERNAL_READERS:  # donors: no internal text reached this page
         frame = frame.drop("visibility")
+    frame = indicator_actuals(frame, row.get("indicator"), audience, thresholds)
     columns = [c for c in HISTORY_COLUMNS if c in frame.columns]
     st.dataframe(frame.select(columns), hide_index=True, width="stretch",
                  column_config=HISTORY_COLUMNS)
@@ -404,10 +436,11 @@ def render() -> None:
     st.caption(f"Status as of **{as_of.isoformat()}** ({when}); only updates signed off by "
                "both UNHCR and UNICEF count.")
     show_flash()
+    thresholds = disclosure_thresholds()
     details(row, as_of)
-    linked_indicator(row)
-    actions(row, updates, audience)
-    history_table(cache.plan_history(activity_id, audience), audience)
+    linked_indicator(row, audience, thresholds)
+    actions(row, updates, audience, thresholds)
+    history_table(cache.plan_history(activity_id, audience), row, audience, thresholds)
     activity_versions_table(cache.activity_versions(activity_id))
 
 

@@ -1,7 +1,10 @@
 """Joint Plan of Action: where the plan stands, what needs action, and where the money is.
 
 Status is read today, or on 31 December of the selected year when that year is over; only
-updates both agencies signed off count (DOMAIN §5). Tables and figures come from
+updates both agencies signed off count (DOMAIN §5). The on-track share (tile and area table) is
+the catalogue indicator `LOU.ON_TRACK_PCT` for the selected year — on track or completed ÷ due
+to be active, from `metrics.joint_plan.activity_flags` like the engine — so the page and
+`hamkori report` agree. Tables and figures come from
 `pages/_plan_figures.py`; the data from the cached loaders in `data_access/cache.py`. The plan has
 no regional breakdown. The XLSX workplan holds internal narratives: it is offered to UNHCR,
 UNICEF and the data manager, never to donors (and `cache.workplan_xlsx` refuses them too).
@@ -30,9 +33,13 @@ AREA_COLUMNS = {
     "area_name": st.column_config.TextColumn("Area", width="large"),
     "activities": st.column_config.NumberColumn("Activities"),
     "started": st.column_config.NumberColumn("Started"),
-    "on_track_or_completed": st.column_config.NumberColumn("On track or completed"),
+    "due": st.column_config.NumberColumn(
+        "Due", help="Due to be active: begun by the as-of date and not completed before the "
+        "year (the denominator of the on-track share)"),
+    "on_track_or_completed": st.column_config.NumberColumn(
+        "On track or completed", help="Of the activities due"),
     "on_track_pct": st.column_config.NumberColumn(
-        "On track or completed (% of started)", format=PERCENT),
+        "On track (% of due)", format="%.1f%%", help=figures.ON_TRACK.definition),
     "mean_progress": st.column_config.NumberColumn(
         "Mean signed progress", format=PERCENT,
         help="Mean latest dual-signed progress of the started activities (none signed: 0 %)"),
@@ -74,15 +81,24 @@ def show_table(frame: pl.DataFrame, columns: dict) -> None:
                  column_order=[c for c in frame.columns if c in columns])
 
 
-def tiles(status: pl.DataFrame) -> None:
+def on_track_tile(totals: dict, year: int) -> tuple[str, str, str]:
+    """The catalogue indicator LOU.ON_TRACK_PCT as the engine reports it (one decimal)."""
+    share, due = totals["on_track_pct"], totals["due"]
+    if due is None:
+        detail = "No update has been signed off by both agencies yet: status cannot be computed."
+    else:
+        detail = (f"{totals['on_track_or_completed']} of the {due} activities due in {year} "
+                  "are on track or completed.")
+    value = "—" if share is None else f"{share:.1f} %"
+    return figures.ON_TRACK.name, value, f"{figures.ON_TRACK.definition} {detail}"
+
+
+def tiles(status: pl.DataFrame, year: int) -> None:
     totals = figures.plan_totals(status)
-    share = totals["on_track_pct"]
     values = [
         ("Activities", f"{totals['activities']:,}", "Activities in the plan"),
         ("Started", f"{totals['started']:,}", "Activities whose start date has passed"),
-        ("On track or completed", "—" if share is None else f"{share:.0f} %",
-         "Share of the started activities that are on track or completed "
-         f"({totals['on_track_or_completed']} of {totals['started']})"),
+        on_track_tile(totals, year),
         ("Overdue", f"{totals['overdue']:,}", "Past their end date and not completed"),
         ("Stale", f"{totals['stale']:,}", "No signed-off update for more than 90 days"),
     ]
@@ -106,7 +122,8 @@ def timeline(status: pl.DataFrame, as_of: date, as_of_label: str) -> None:
                     config=PLOTLY_CONFIG)
 
 
-def needs_action(status: pl.DataFrame, as_of: date, audience: str) -> None:
+def needs_action(status: pl.DataFrame, updates: pl.DataFrame, as_of: date, audience: str
+                 ) -> None:
     st.subheader("What needs action")
     overdue = figures.overdue_activities(status, as_of)
     stale = figures.stale_activities(status, as_of)
@@ -119,7 +136,6 @@ def needs_action(status: pl.DataFrame, as_of: date, audience: str) -> None:
         show_table(stale.with_columns(pl.col("status").replace(figures.STATUS_LABELS)),
                    ACTIVITY_COLUMNS)
 
-    updates = cache.plan_updates(audience)
     agency = plan.agency_of(audience)
     if agency is None:  # donors and data managers do not sign: how much waits, for whom
         st.markdown("**Waiting for sign-off** — pending updates by the agency that has still "
@@ -178,10 +194,13 @@ def render() -> None:
     when = "today" if as_of == today else f"the end of {context.year}"
     st.caption(f"Status as of **{as_of.isoformat()}** ({when}). Only updates "
                f"signed off by both UNHCR and UNICEF count.{national}")
-    tiles(status)
-    progress_by_area(status)
+    updates = cache.plan_updates(context.audience)
+    # the on-track share is the catalogue indicator LOU.ON_TRACK_PCT for the selected year
+    flagged = figures.with_lou_flags(status, updates, as_of)
+    tiles(flagged, as_of.year)
+    progress_by_area(flagged)
     timeline(status, as_of, as_of_label)
-    needs_action(status, as_of, context.audience)
+    needs_action(status, updates, as_of, context.audience)
     funds(status)
     workplan_download(context.audience, as_of)
 

@@ -72,7 +72,9 @@ def test_status_follows_signed_progress(planned):
     jp.post_update(planned, ACTIVITY, draft(progress=90.0), audience="unicef", user="a",
                    seen_update_no=0)
     [posted] = current(planned)
-    jp.sign_off(planned, ACTIVITY, 1, audience="unhcr", user="r", seen_batch=posted["batch_id"])
+    jp.sign_off(planned, ACTIVITY, 1, audience="unhcr", user="r", seen_batch=posted["batch_id"],
+                on=date(2025, 7, 5))
+    assert lou(planned, as_of=date(2025, 7, 4))["status"] == "no_data"  # not yet signed then
     assert lou(planned, as_of=date(2025, 8, 31))["value"] == 50.0
     # On 2025-09-30 the last signed update is 92 days old: stale, no longer on track.
     assert lou(planned, as_of=date(2025, 9, 30))["value"] == 0.0
@@ -246,3 +248,113 @@ def test_a_withheld_narrative_is_not_even_in_the_serialised_frame(planned):
                 frame.write_ipc(buffer)
                 assert (b"PARTNER-CAPACITY-ISSUE" in buffer.getvalue()) is (
                     present and "narrative" in frame.columns), (audience, frame.columns)
+
+
+# ----------------------------------------------------------------------------- donors' texts
+def _posted_texts(engine) -> dict[int, dict[str, str]]:
+    """Four updates of JPA-01 (led by UNICEF), each with its own texts: 1 signed and shared,
+    2 returned with a comment, 3 signed but internal, 4 pending (waiting for UNHCR)."""
+    texts = {n: {"narrative": f"NARRATIVE-{n}-{kind}", "status_note": f"NOTE-{n}-{kind}"}
+             for n, kind in ((1, "SIGNED"), (2, "RETURNED"), (3, "INTERNAL"), (4, "PENDING"))}
+    for number, internal, then in ((1, False, "sign"), (2, False, "return"), (3, True, "sign"),
+                                   (4, False, None)):
+        jp.post_update(engine, ACTIVITY, draft(progress=10.0 * number, internal=internal,
+                                               **texts[number]),
+                       audience="unicef", user="aziza", seen_update_no=number - 1)
+        batch = current(engine)[-1]["batch_id"]
+        if then == "sign":
+            jp.sign_off(engine, ACTIVITY, number, audience="unhcr", user="rustam",
+                        seen_batch=batch)
+        elif then == "return":
+            jp.return_update(engine, ACTIVITY, number, audience="unhcr", user="rustam",
+                             seen_batch=batch, comment="RETURN-COMMENT names a family")
+    return texts
+
+
+def _ipc(frame: pl.DataFrame) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer)
+    return buffer.getvalue()
+
+
+def test_donors_read_the_texts_of_signed_shared_updates_only(planned):
+    texts = _posted_texts(planned)
+    states = {u["update_no"]: u["state"] for u in current(planned)}
+    assert states == {1: "signed", 2: "returned", 3: "signed", 4: "pending"}
+    withheld = [texts[n][c] for n in (2, 3, 4) for c in ("narrative", "status_note")]
+    withheld.append("RETURN-COMMENT")
+
+    with planned.connect() as conn:
+        donor = (jp.updates(conn, "donor", ACTIVITY), jp.history(conn, "donor", ACTIVITY))
+        agencies = {audience: (jp.updates(conn, audience, ACTIVITY),
+                               jp.history(conn, audience, ACTIVITY))
+                    for audience in ("unhcr", "unicef", "admin")}
+    for frame in donor:
+        for row in frame.to_dicts():
+            # history: update 1 was pending before it was signed, and hidden while pending
+            readable = row["update_no"] == 1 and row["state"] == "signed"
+            shown = texts[1] if readable else {"narrative": None, "status_note": None}
+            assert (row["narrative"], row["status_note"]) == (
+                shown["narrative"], shown["status_note"]), (row["update_no"], row["state"])
+            assert row["comment"] is None
+        sent = _ipc(frame)
+        assert texts[1]["narrative"].encode() in sent  # the scan finds what a donor may read
+        for text in withheld:
+            assert text.encode() not in sent, text  # not even behind a null in a buffer
+    for audience, frames in agencies.items():
+        for frame in frames:
+            sent = _ipc(frame)
+            for text in withheld:
+                assert text.encode() in sent, (audience, text)
+        returned = frames[0].filter(pl.col("update_no") == 2).row(0, named=True)
+        assert returned["comment"] == "RETURN-COMMENT names a family"
+        assert returned["narrative"] == texts[2]["narrative"]
+
+
+def test_the_audience_filter_needs_the_state(planned):
+    with planned.connect() as conn:
+        raw = jp._current_updates(conn, ACTIVITY)
+    with pytest.raises(ValueError, match="_with_state"):
+        jp._for_audience(raw, "donor")
+
+
+# ----------------------------------------------------------------------------- linked indicator
+def test_an_indicator_not_shared_with_the_audience_shows_no_value():
+    view = jp.linked_indicator_view("ASY.TPR", 60.0, 80.0, 75.5, "unicef")
+    assert view["shown"] is False and view["values"] == {}
+    assert view["sentence"] == "This indicator is not shared with UNICEF counterparts."
+    assert view["name"] == "Total protection rate"
+    assert jp.indicator_figure("ASY.TPR", 75.5, "unicef") is None
+    donor = jp.linked_indicator_view("ASY.TPR", 60.0, 80.0, 3.0, "donor")
+    # a rate is not a count: 3 % is shown as it is
+    assert donor["values"] == {"Baseline": "60 %", "Target": "80 %", "Latest actual": "3 %"}
+    assert donor["sentence"] is None and donor["note"] is None
+
+
+@pytest.mark.parametrize(("audience", "thresholds", "expected"), [
+    ("donor", None, {"Baseline": "0", "Target": "<5", "Latest actual": "<5"}),
+    ("unicef", None, {"Baseline": "0", "Target": "<5", "Latest actual": "<5"}),
+    ("unhcr", None, {"Baseline": "0", "Target": "4", "Latest actual": "3"}),
+    ("admin", None, {"Baseline": "0", "Target": "4", "Latest actual": "3"}),
+    ("donor", {"donor": 3}, {"Baseline": "0", "Target": "4", "Latest actual": "3"}),
+    ("donor", {"donor": None}, {"Baseline": "0", "Target": "4", "Latest actual": "3"}),
+    ("unicef", {"unicef": 10}, {"Baseline": "0", "Target": "<10", "Latest actual": "<10"}),
+])
+def test_small_counts_of_a_linked_indicator_are_shown_as_below_the_threshold(
+        audience, thresholds, expected):
+    view = jp.linked_indicator_view("STA.RESOLVED", 0.0, 4.0, 3.0, audience, thresholds)
+    assert view["shown"] and view["values"] == expected
+    assert (view["note"] is not None) is any(v.startswith("<") for v in expected.values())
+
+
+def test_linked_indicator_edge_cases():
+    assert jp.linked_indicator_view(None, None, None, None, "donor")["sentence"] == (
+        "This activity is not linked to a catalogue indicator.")
+    large = jp.linked_indicator_view("STA.RESOLVED", 1200.0, 5000.0, None, "donor")
+    assert large["values"] == {"Baseline": "1,200", "Target": "5,000", "Latest actual": "—"}
+    # A code the catalogue does not know (the workplan does not check it): small counts hidden.
+    unknown = jp.linked_indicator_view("XYZ.LOCAL", None, 2.0, 40.0, "donor")
+    assert unknown["name"] == jp.NOT_IN_CATALOGUE
+    assert unknown["values"] == {"Baseline": "—", "Target": "<5", "Latest actual": "40"}

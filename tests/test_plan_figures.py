@@ -25,10 +25,13 @@ SECRET = "internal: do not show"
 
 
 def status_frame(rows: list[tuple]) -> pl.DataFrame:
-    """(id, area, lead, start, end, status, progress, stale, budget, mobilised, spent)."""
+    """(id, area, lead, start, end, status, progress, stale, budget, mobilised, spent, due):
+    `due` is the flag of `with_lou_flags` (on track or completed follows from the status)."""
     columns = ["activity_id", "area", "lead", "start", "end", "status", "progress", "stale",
-               "budget_usd", "funds_mobilised_usd", "funds_spent_usd"]
-    frame = pl.DataFrame(rows, schema=columns, orient="row")
+               "budget_usd", "funds_mobilised_usd", "funds_spent_usd", "due"]
+    frame = pl.DataFrame(rows, schema=columns, orient="row").with_columns(
+        (pl.col("due") * pl.col("status").is_in(["on_track", "completed"]).cast(pl.Int64))
+        .alias("on_track_or_completed"))
     return frame.with_columns(
         pl.format("Activity {}", "activity_id").alias("title"),
         (pl.col("progress") + 10).alias("expected"),
@@ -37,15 +40,16 @@ def status_frame(rows: list[tuple]) -> pl.DataFrame:
     )
 
 
-#: One activity per status, all in education except two; A7 in an area of its own.
+#: One activity per status, all in education except two; A7 in an area of its own. A1 was
+#: completed before the period (2025): started, but no longer due.
 PLAN = status_frame([
-    ("A1", "education", "UNICEF", date(2020, 1, 1), date(2024, 12, 31), "completed", 100.0, False, 100.0, 90.0, 80.0),
-    ("A2", "education", "UNICEF", date(2024, 1, 1), date(2026, 12, 31), "on_track", 50.0, False, 200.0, None, None),
-    ("A3", "education", "JOINT", date(2024, 1, 1), date(2026, 12, 31), "at_risk", 30.0, False, None, 10.0, 5.0),
-    ("A4", "advocacy", "UNHCR", date(2024, 1, 1), date(2026, 12, 31), "off_track", 10.0, False, 50.0, None, None),
-    ("A5", "advocacy", "UNHCR", date(2020, 1, 1), date(2025, 1, 31), "overdue", 60.0, True, 50.0, 20.0, None),
-    ("A6", "education", "JOINT", date(2023, 1, 1), date(2026, 12, 31), "stale", 0.0, True, None, None, None),
-    ("A7", "preparedness", "UNHCR", date(2026, 1, 1), date(2027, 12, 31), "not_started", 0.0, False, 10.0, None, None),
+    ("A1", "education", "UNICEF", date(2020, 1, 1), date(2024, 12, 31), "completed", 100.0, False, 100.0, 90.0, 80.0, 0),
+    ("A2", "education", "UNICEF", date(2024, 1, 1), date(2026, 12, 31), "on_track", 50.0, False, 200.0, None, None, 1),
+    ("A3", "education", "JOINT", date(2024, 1, 1), date(2026, 12, 31), "at_risk", 30.0, False, None, 10.0, 5.0, 1),
+    ("A4", "advocacy", "UNHCR", date(2024, 1, 1), date(2026, 12, 31), "off_track", 10.0, False, 50.0, None, None, 1),
+    ("A5", "advocacy", "UNHCR", date(2020, 1, 1), date(2025, 1, 31), "overdue", 60.0, True, 50.0, 20.0, None, 1),
+    ("A6", "education", "JOINT", date(2023, 1, 1), date(2026, 12, 31), "stale", 0.0, True, None, None, None, 1),
+    ("A7", "preparedness", "UNHCR", date(2026, 1, 1), date(2027, 12, 31), "not_started", 0.0, False, 10.0, None, None, 0),
 ])
 
 
@@ -61,32 +65,86 @@ def test_as_of_is_today_or_the_last_day_of_a_past_year():
     assert figures.as_of_for(2027, today) == today  # a future year is read today
 
 
-def test_area_progress_counts_started_activities():
+def test_area_progress_divides_by_the_activities_due():
     areas = figures.area_progress(PLAN)
     assert areas["area"].to_list() == list(JOINT_PLAN_AREAS)  # all nine, in the LOU's order
     by_area = {row["area"]: row for row in areas.to_dicts()}
     education = by_area["education"]
-    # A1 completed, A2 on track, A3 at risk, A6 stale: 4 started, 2 on track or completed.
-    assert (education["activities"], education["started"],
-            education["on_track_or_completed"]) == (4, 4, 2)
-    assert education["on_track_pct"] == 50.0
+    # A1 completed (before the period: not due), A2 on track, A3 at risk, A6 stale: 4 started,
+    # 3 due, 1 of them on track (A1 is completed, but no longer counts: LOU.ON_TRACK_PCT).
+    assert (education["activities"], education["started"], education["due"],
+            education["on_track_or_completed"]) == (4, 4, 3, 1)
+    assert education["on_track_pct"] == 100 / 3
     assert education["mean_progress"] == (100 + 50 + 30 + 0) / 4
     assert (education["overdue"], education["stale"]) == (0, 1)
     advocacy = by_area["advocacy"]  # A4 off track, A5 overdue and stale
     assert (advocacy["on_track_pct"], advocacy["mean_progress"]) == (0.0, 35.0)
     assert (advocacy["overdue"], advocacy["stale"]) == (1, 1)
     preparedness = by_area["preparedness"]  # A7 not started: no share, no mean (not 0)
-    assert (preparedness["activities"], preparedness["started"]) == (1, 0)
+    assert (preparedness["activities"], preparedness["started"], preparedness["due"]) == (1, 0, 0)
     assert preparedness["on_track_pct"] is None and preparedness["mean_progress"] is None
-    assert by_area["health_nutrition"]["activities"] == 0
+    health = by_area["health_nutrition"]
+    assert (health["activities"], health["due"], health["on_track_pct"]) == (0, 0, None)
 
 
 def test_plan_totals_match_the_area_table():
-    assert figures.plan_totals(PLAN) == {"activities": 7, "started": 6,
-                                         "on_track_or_completed": 2,
-                                         "on_track_pct": 2 * 100 / 6, "overdue": 1, "stale": 2}
+    assert figures.plan_totals(PLAN) == {"activities": 7, "started": 6, "due": 5,
+                                         "on_track_or_completed": 1,
+                                         "on_track_pct": 1 * 100 / 5, "overdue": 1, "stale": 2}
     empty = figures.plan_totals(PLAN.clear())
     assert empty["on_track_pct"] is None and empty["activities"] == 0
+
+
+def test_without_flags_the_share_is_not_available():
+    """No update signed off by both agencies yet (`with_lou_flags` leaves the flags null)."""
+    unknown = PLAN.with_columns(pl.lit(None, pl.Int64).alias("due"),
+                                pl.lit(None, pl.Int64).alias("on_track_or_completed"))
+    totals = figures.plan_totals(unknown)
+    assert (totals["due"], totals["on_track_or_completed"], totals["on_track_pct"]) == (
+        None, None, None)
+    assert (totals["started"], totals["overdue"]) == (6, 1)
+    areas = figures.area_progress(unknown)
+    assert areas["due"].null_count() == areas["on_track_pct"].null_count() == areas.height
+    assert areas["activities"].sum() == 7
+
+
+# Four activities, period 2025 read on 2025-06-30. P1 (2020..2026) completed in 2024: not due.
+# P2 (2024..2026) signed 50 % on 2025-06-01, expected 49.9 % (546 of 1,095 days): on track.
+# P3 (2024..2025) has only a pending update: stale (never signed, silent since its start).
+# P4 starts in 2026: not started, not due. Due 2 (P2, P3), on track 1: 50 %.
+FLAG_PLAN = pl.DataFrame({
+    "activity_id": ["P1", "P2", "P3", "P4"],
+    "area": ["education", "education", "advocacy", "advocacy"],
+    "start": [date(2020, 1, 1), date(2024, 1, 1), date(2024, 1, 1), date(2026, 1, 1)],
+    "end": [date(2026, 12, 31), date(2026, 12, 31), date(2025, 12, 31), date(2026, 12, 31)],
+})
+FLAG_UPDATES = pl.DataFrame({
+    "activity_id": ["P1", "P2", "P3"], "update_no": [1, 1, 1],
+    "date": [date(2024, 5, 1), date(2025, 6, 1), date(2025, 6, 1)],
+    "progress": [100.0, 50.0, 90.0], "state": ["signed", "signed", "pending"],
+})
+
+
+def test_with_lou_flags_gives_the_terms_of_the_catalogue_indicator():
+    from metrics.joint_plan import activity_status, plan_summary
+
+    signed = FLAG_UPDATES.filter(pl.col("state") == "signed").with_columns(
+        pl.lit(True).alias("signed_off"))
+    status = activity_status(FLAG_PLAN, signed, AS_OF)
+    flagged = figures.with_lou_flags(status, FLAG_UPDATES, AS_OF)
+    assert flagged["activity_id"].to_list() == ["P1", "P2", "P3", "P4"]  # order kept
+    assert flagged["due"].to_list() == [0, 1, 1, 0]
+    assert flagged["on_track_or_completed"].to_list() == [0, 1, 0, 0]
+    summary = plan_summary(FLAG_PLAN, signed, date(2025, 1, 1), AS_OF)
+    totals = figures.plan_totals(flagged)
+    assert (totals["due"], totals["on_track_or_completed"]) == (
+        summary["due"], summary["on_track_or_completed"]) == (2, 1)
+    assert totals["on_track_pct"] == 50.0
+    assert (totals["started"], totals["activities"]) == (3, 4)
+    # a pending update alone never makes the share available
+    nothing_signed = FLAG_UPDATES.with_columns(pl.lit("pending").alias("state"))
+    unknown = figures.with_lou_flags(status, nothing_signed, AS_OF)
+    assert figures.plan_totals(unknown)["on_track_pct"] is None
 
 
 def test_funds_by_area_and_lead_keep_not_reported_apart_from_zero():
@@ -203,8 +261,9 @@ def test_area_progress_figure():
     figure = figures.area_progress_figure(figures.area_progress(PLAN))
     share, mean = figure.data
     assert share.y[0] == "Education" and len(share.y) == 9
-    assert share.x[0] == 50.0 and share.x[list(share.y).index(
-        JOINT_PLAN_AREAS["preparedness"])] is None  # no started activity: no bar, not 0
+    assert share.x[0] == 100 / 3 and share.x[list(share.y).index(
+        JOINT_PLAN_AREAS["preparedness"])] is None  # no activity due: no bar, not 0
+    assert share.name == "On track or completed (% of activities due)"
     assert mean.x[0] == 45.0
     assert figure.layout.xaxis.title.text == "Percent"
     assert figure.layout.yaxis.title.text == "Area"

@@ -10,10 +10,12 @@ signed update completes them.
 
 from __future__ import annotations
 
+import struct
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import pandas as pd
 import polars as pl
 import pytest
 from files import GOOD
@@ -23,6 +25,7 @@ from data_access import importer, indicators
 from data_access import plan as jp
 from metrics.engine import Request
 from metrics.periods import Period
+from pages._plan_figures import as_of_for
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 AUDIENCES = ["unhcr", "unicef", "donor", "admin"]
@@ -109,7 +112,7 @@ def sign_buttons(at: AppTest) -> list:
 
 
 def draft(**extra) -> jp.UpdateDraft:
-    return jp.UpdateDraft(date=date.today(), progress=40.0, **extra)
+    return jp.UpdateDraft(**{"date": date.today(), "progress": 40.0, **extra})
 
 
 # ----------------------------------------------------------------------------- every audience
@@ -137,7 +140,9 @@ def test_plan_page_shows_areas_timeline_actions_and_funds(planned):
     at = open_page(PLAN_PAGE, "unhcr")
     shown = metrics(at)
     assert (shown["Activities"], shown["Started"], shown["Overdue"]) == ("2", "2", "2")
-    assert shown["On track or completed"] == "0 %"
+    # No update signed off by both agencies yet: like LOU.ON_TRACK_PCT, not available.
+    assert shown["Joint-plan activities on track"] == "—"
+    assert on_track_pct(planned)["status"] == "no_data"
     areas, overdue, stale, funds = (frame.value for frame in at.dataframe)
     assert len(areas) == 9  # every area of the LOU, with or without activities
     assert areas.set_index("area_name").loc["Education", "activities"] == 1
@@ -279,37 +284,56 @@ def test_a_stale_sign_off_is_a_warning(planned):
 # ----------------------------------------------------------------------------- donors
 SECRET = "Internal: teacher strike in Rudaki"
 SHARED = "Catch-up classes started in Vahdat"
+RETURNED = "Returned text names the Karimov family in Vahdat"
+RETURN_COMMENT = "Narrative names a family; please remove identifying details"
+PENDING_NOTE = "Pending note: figures not yet agreed"
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_a_donor_never_sees_an_internal_narrative_nor_a_form(planned, page):
     jp.post_update(planned, UNICEF_LED, draft(narrative=SHARED), audience="unicef",
                    user="unicef:aziza", seen_update_no=0)
+    jp.sign_off(planned, UNICEF_LED, 1, audience="unhcr", user="unhcr:rustam",
+                seen_batch=current(planned)[0]["batch_id"])  # signed and shared: donors read it
     jp.post_update(planned, UNICEF_LED, draft(narrative=SECRET, internal=True),
                    audience="unicef", user="unicef:aziza", seen_update_no=1)
     [_, internal] = current(planned)
     jp.sign_off(planned, UNICEF_LED, 2, audience="unhcr", user="unhcr:rustam",
                 seen_batch=internal["batch_id"])
+    # a shared update returned with a comment, then a shared one still pending
+    jp.post_update(planned, UNICEF_LED, draft(narrative=RETURNED), audience="unicef",
+                   user="unicef:aziza", seen_update_no=2)
+    jp.return_update(planned, UNICEF_LED, 3, audience="unhcr", user="unhcr:rustam",
+                     seen_batch=current(planned)[-1]["batch_id"], comment=RETURN_COMMENT)
+    jp.post_update(planned, UNICEF_LED, draft(narrative=RETURNED, status_note=PENDING_NOTE),
+                   audience="unicef", user="unicef:aziza", seen_update_no=3)
     jp.post_update(planned, JOINT, draft(narrative=SECRET, internal=True), audience="unhcr",
                    user="unhcr:rustam", seen_update_no=0)  # pending, waiting for UNICEF
+    never = [SECRET, RETURNED, RETURN_COMMENT, PENDING_NOTE]
 
     donor = open_page(page, "donor", activity=UNICEF_LED if page == ACTIVITY_PAGE else None)
     sent = everything(donor)
-    assert SECRET.encode() not in sent
+    for text in never:
+        assert text.encode() not in sent, text
     assert not donor.text_area and not donor.number_input and not sign_buttons(donor)
     assert not donor.get("download_button")
     if page == ACTIVITY_PAGE:
         assert SHARED.encode() in sent  # the scan does find narratives a donor may read
         assert "read-only" in texts(donor.info)
-        assert "visibility" not in donor.dataframe[-1].value.columns
+        history = donor.dataframe[-1].value
+        assert "visibility" not in history.columns
+        assert set(history["state"]) == {"signed", "returned", "pending"}  # rows, not texts
         for activity in (JOINT, UNICEF_LED):
             donor.selectbox(key="activity").set_value(activity).run()
-            assert SECRET.encode() not in everything(donor)
+            for text in never:
+                assert text.encode() not in everything(donor), (activity, text)
 
     unicef = open_page(ACTIVITY_PAGE, "unicef", activity=UNICEF_LED)
     history = unicef.dataframe[-1].value
     marked = history[history["narrative"] == SECRET]
     assert set(marked["visibility"]) == {"internal"}  # agencies see it, marked internal
+    assert RETURN_COMMENT in history["comment"].tolist()  # and the return comment
+    assert RETURNED.encode() in everything(unicef)
 
 
 def test_the_data_manager_reads_but_does_not_act(planned):
@@ -362,3 +386,132 @@ def test_the_activity_page_lists_corrections_of_the_activity_itself(planned):
     table = expander.dataframe[0].value
     assert table["changed"].tolist() == ["end, target", "created"]  # newest first
     assert set(table["changed_by"]) == {"data.manager"}
+
+
+# ----------------------------------------------------------------------------- linked indicator
+#: Extra activities of the tests below, imported like a second workplan file: JPA-03 is linked to
+#: ASY.TPR (not shared with UNICEF), JPA-04 to STA.RESOLVED (a count of people).
+LINKED = """activity_id,area,title,lead,partners,start,end,indicator,baseline,target,budget_usd,undaf_outcome,sdg_target
+JPA-03,advocacy,Advocate fair asylum procedures,UNHCR,,2019-01-01,2027-12-31,ASY.TPR,61.25,92.75,,,
+JPA-04,birth_registration_nationality,Resolve statelessness cases,JOINT,,2019-01-01,2027-12-31,STA.RESOLVED,0,40,,,
+"""
+ASYLUM, STATELESSNESS = "JPA-03", "JPA-04"
+
+
+@pytest.fixture
+def linked(planned):
+    importer.import_file(planned, "joint_plan", LINKED.encode(), file_name="linked.csv",
+                         user="data.manager")
+    return planned
+
+
+def post_and_sign(engine, activity: str, update: jp.UpdateDraft, *, sign: bool = True) -> None:
+    """UNHCR posts update n+1 of `activity`; UNICEF signs it (unless `sign` is False)."""
+    number = jp.latest_update_no(engine.connect(), activity) + 1
+    jp.post_update(engine, activity, update, audience="unhcr", user="unhcr:rustam",
+                   seen_update_no=number - 1)
+    if sign:
+        batch = current(engine, activity)[-1]["batch_id"]
+        jp.sign_off(engine, activity, number, audience="unicef", user="unicef:aziza",
+                    seen_batch=batch, on=update.date)  # signed the day it was posted
+
+
+def double(value: float) -> bytes:
+    """How a float travels in an Arrow table."""
+    return struct.pack("<d", value)
+
+
+def test_an_indicator_not_shared_with_unicef_shows_no_value_to_unicef(linked):
+    post_and_sign(linked, ASYLUM, draft(indicator_actual=87.5))
+    post_and_sign(linked, ASYLUM, draft(indicator_actual=77.25), sign=False)  # waits for UNICEF
+
+    unicef = open_page(ACTIVITY_PAGE, "unicef", activity=ASYLUM)
+    shown = metrics(unicef)
+    assert not {"Baseline", "Target", "Latest actual"} & set(shown)
+    assert "This indicator is not shared with UNICEF counterparts." in texts(unicef.caption)
+    assert "Total protection rate" in texts(unicef.markdown)
+    assert "indicator_actual" not in unicef.dataframe[-1].value.columns  # history
+    card = texts(unicef.text)  # UNICEF still signs the progress of the update
+    assert "Indicator actual: not shared" in card
+    assert [b.label for b in sign_buttons(unicef)] == ["Sign off", "Return"]
+    sent = everything(unicef)
+    for value in (61.25, 92.75, 87.5, 77.25):
+        assert str(value).encode() not in sent and double(value) not in sent, value
+
+    unhcr = open_page(ACTIVITY_PAGE, "unhcr", activity=ASYLUM)
+    shown = metrics(unhcr)
+    assert (shown["Baseline"], shown["Target"], shown["Latest actual"]) == (
+        "61.2 %", "92.8 %", "87.5 %")
+    assert unhcr.dataframe[-1].value["indicator_actual"].tolist() == ["77.2 %", "87.5 %",
+                                                                      "87.5 %"]
+
+
+@pytest.mark.parametrize(("audience", "actual"), [("donor", "<5"), ("unicef", "<5"),
+                                                  ("unhcr", "3"), ("admin", "3")])
+def test_a_small_count_of_a_linked_indicator_is_shown_as_below_the_threshold(
+        linked, audience, actual):
+    post_and_sign(linked, STATELESSNESS, draft(indicator_actual=3.0))
+    at = open_page(ACTIVITY_PAGE, audience, activity=STATELESSNESS)
+    shown = metrics(at)
+    assert (shown["Baseline"], shown["Target"], shown["Latest actual"]) == ("0", "40", actual)
+    assert at.dataframe[-1].value["indicator_actual"].tolist() == [actual, actual]  # history
+    if actual.startswith("<"):
+        assert "shown as <5" in texts(at.caption)
+        assert double(3.0) not in everything(at)
+
+
+# ----------------------------------------------------------------------------- on-track share
+def plan_page_value(year: int, audience: str = "unhcr") -> tuple[str, str]:
+    at = open_page(PLAN_PAGE, audience, year=str(year))
+    [tile] = [m for m in at.metric if m.label == "Joint-plan activities on track"]
+    return tile.value, tile.proto.help
+
+
+def engine_value(engine, year: int, audience: str = "unhcr") -> dict:
+    request = Request(Period.parse(str(year)), audience,
+                      as_of=as_of_for(year, date.today()), compare=False)
+    with engine.connect() as connection:
+        return indicators.compute(connection, request, ["LOU.ON_TRACK_PCT"]).row(0, named=True)
+
+
+@pytest.mark.parametrize("audience", ["unhcr", "donor"])
+def test_the_on_track_tile_is_the_catalogue_indicator(planned, audience):
+    """Started is not due: JPA-05, completed in 2024, no longer counts in 2025."""
+    importer.import_file(planned, "joint_plan", LINKED.replace(
+        "JPA-03,advocacy,Advocate fair asylum procedures,UNHCR,,2019-01-01,2027-12-31,ASY.TPR,"
+        "61.25,92.75,,,", "JPA-05,advocacy,Finished campaign,UNHCR,,2019-01-01,2027-12-31,,,,,,"
+    ).encode(), file_name="more.csv", user="data.manager")
+    # At 2025-12-31: JPA-01 (2017-06-01 .. 2026-06-30) is expected at 94.5 %; 90 % signed on
+    # 2025-10-31 is on track. JPA-02 (.. 2025-12-31) at 50 % is off track. JPA-04 never signed:
+    # stale. JPA-05 completed on 2024-03-01: not due. On track or completed 1 of 3 due = 33.3 %
+    # (of the 4 started it would have been 2 of 4).
+    jp.post_update(planned, UNICEF_LED, draft(date=date(2025, 10, 31), progress=90.0),
+                   audience="unicef", user="unicef:aziza", seen_update_no=0)
+    jp.sign_off(planned, UNICEF_LED, 1, audience="unhcr", user="unhcr:rustam",
+                seen_batch=current(planned)[-1]["batch_id"], on=date(2025, 11, 5))
+    post_and_sign(planned, JOINT, draft(date=date(2025, 11, 30), progress=50.0))
+    post_and_sign(planned, "JPA-05", draft(date=date(2024, 3, 1), progress=100.0))
+
+    value, help_text = plan_page_value(2025, audience)
+    engine = engine_value(planned, 2025, audience)
+    assert engine["status"] == "ok"
+    assert value == engine["display"] == "33.3 %"
+    assert "1 of the 3 activities due in 2025" in help_text
+    assert help_text.startswith("Activities on track or completed, as a share of the activities due")
+    at = open_page(PLAN_PAGE, audience, year="2025")
+    assert metrics(at)["Started"] == "4"
+    areas = at.dataframe[0].value.set_index("area")
+    # JPA-05, the only advocacy activity, is not due: no share (not 0 %)
+    assert areas.loc["advocacy", "due"] == 0 and pd.isna(areas.loc["advocacy", "on_track_pct"])
+    assert (areas.loc["education", "due"], areas.loc["education", "on_track_pct"]) == (1, 100.0)
+
+
+def test_the_on_track_tile_matches_the_engine_on_the_demo(empty):
+    from data_access.demo import load_demo
+
+    load_demo(empty)
+    for year in (2024, 2025):
+        value, _ = plan_page_value(year)
+        engine = engine_value(empty, year)
+        assert engine["status"] == "ok"
+        assert value == engine["display"], year
