@@ -252,14 +252,17 @@ def sign_off_cards(row: dict, updates: pl.DataFrame, audience: str,
                         f"{number(update['progress'], 'percent')}")
             st.caption(f"Posted and signed for {update['posted_agency']}; visibility: "
                        f"{'internal' if update['internal'] == 'yes' else 'shared'}")
-            st.text(f"Posted by: {update['posted_by']}\n"
-                    f"Status note: {update['status_note'] or '—'}\n"
-                    "Indicator actual: " + actual_text(row.get("indicator"),
-                                                       update["indicator_actual"], audience,
-                                                       thresholds) + "\n"
-                    f"Funds mobilised (USD): {number(update['funds_mobilised_usd'])}\n"
-                    f"Funds spent (USD): {number(update['funds_spent_usd'])}\n"
-                    f"Narrative: {update['narrative'] or '—'}")
+            actual = actual_text(row.get("indicator"), update["indicator_actual"], audience,
+                                 thresholds)
+            lines = [
+                f"Posted by: {update['posted_by']}",
+                f"Status note: {update['status_note'] or '—'}",
+                f"Indicator actual: {actual}",
+                f"Funds mobilised (USD): {number(update['funds_mobilised_usd'])}",
+                f"Funds spent (USD): {number(update['funds_spent_usd'])}",
+                f"Narrative: {update['narrative'] or '—'}",
+            ]
+            st.text("\n".join(lines))  # plain text: a narrative is never read as markdown
             sign_column, return_column = st.columns(2)
             args = (activity_id, number_, update["batch_id"], audience)
             sign_column.button("Sign off", key=f"plan.sign.{activity_id}.{number_}",
