@@ -7,16 +7,16 @@ label, metric tile, download, exported brief) renders the marks the same way.
   could be recovered from its row or column total, the next smallest cell of that row or column is
   suppressed too (*complementary*). See `suppress_counts` for the exact algorithm.
 - A **rate** (or a median) whose denominator (number of cases) is between 1 and threshold − 1 is not
-  shown (*small_base*); see `suppress_rates`.
+  shown (*small_base*); see `suppress_rates` (the engine also withholds a rate whose numerator or
+  its complement is small).
 - Nothing is rounded or perturbed: every value that is shown is the true value, totals included.
   The functions only add a `suppression` column (null = publish, else the reason); they never change
-  a value. `mask_suppressed` blanks the marked values for surfaces that take raw numbers.
+  a value. The engine blanks marked values and `scrub`s them out of the column's buffers.
 - `unhcr` and `admin` see exact counts: their threshold is None (no disclosure control).
 """
 
 from __future__ import annotations
 
-import itertools
 from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -194,77 +194,6 @@ def suppress_rates(table: pl.DataFrame, threshold: int | None, *, base: str = "b
         .otherwise(current)
         .alias(SUPPRESSION)
     )
-
-
-def mask_suppressed(table: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
-    """`columns` set to null where `suppression` is not null: the numbers a surface may publish."""
-    if SUPPRESSION not in table.columns:
-        return table
-    hidden = pl.col(SUPPRESSION).is_not_null()
-    return table.with_columns(
-        pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in columns
-    )
-
-
-# ---- grids ----------------------------------------------------------------------------------
-def with_margins(detail: pl.DataFrame, dims: Sequence[str], measures: Sequence[str]) -> pl.DataFrame:
-    """The full grid with every margin, from detail rows.
-
-    `detail` has one row per combination of `dims` (several rows for one combination are summed),
-    no TOTAL and no null among the dims' values; missing combinations are allowed. The result is the
-    cartesian product of each dim's observed values, missing combinations filled with 0, plus every
-    margin (each non-empty subset of dims set to TOTAL) with the measures summed; a sum over nulls
-    only stays null. Dims are cast to Utf8 (so TOTAL fits). Rows are sorted by the dims, each in
-    the natural order of its original type (numbers numerically, Enum in its category order), with
-    TOTAL last. Columns: dims, then measures. With `dims == []` the result is the one-row total.
-    """
-    dims, measures = list(dims), list(measures)
-    _require_columns(detail, [*dims, *measures])
-    if len(set(dims)) != len(dims) or set(dims) & set(measures):
-        raise ValueError("with_margins: dims and measures must be distinct columns")
-
-    def summed(frame: pl.DataFrame | pl.LazyFrame, by: list[str]):
-        aggs = [
-            pl.when(pl.col(m).is_null().all()).then(None).otherwise(pl.col(m).sum()).alias(m)
-            for m in measures
-        ]
-        return frame.group_by(by, maintain_order=True).agg(aggs) if by else frame.select(aggs)
-
-    if not dims:
-        return summed(detail, [])
-
-    order: dict[str, dict[str, int]] = {}
-    for d in dims:
-        column = detail[d]
-        if column.null_count():
-            raise ValueError(f"with_margins: {d!r} has null values; give them a code first")
-        observed = column.unique().sort().cast(pl.Utf8).to_list()
-        if TOTAL in observed:
-            raise ValueError(f"with_margins: {d!r} already holds {TOTAL!r}; pass detail rows only")
-        order[d] = {text: r for r, text in enumerate(observed)}
-
-    cells = summed(detail.select([*dims, *measures]).with_columns(pl.col(dims).cast(pl.Utf8)), dims)
-    grid = pl.DataFrame({dims[0]: list(order[dims[0]])}, schema={dims[0]: pl.Utf8})
-    for d in dims[1:]:
-        grid = grid.join(pl.DataFrame({d: list(order[d])}, schema={d: pl.Utf8}), how="cross")
-    grid = grid.join(cells.with_columns(pl.lit(True).alias("__seen")), on=dims, how="left")
-    grid = grid.with_columns(
-        pl.when(pl.col("__seen").is_null()).then(pl.lit(0)).otherwise(pl.col(m)).alias(m)
-        for m in measures
-    ).drop("__seen")
-
-    parts = [grid]
-    for size in range(1, len(dims) + 1):
-        for margin in itertools.combinations(dims, size):
-            kept = [d for d in dims if d not in margin]
-            part = summed(grid, kept).with_columns(pl.lit(TOTAL, pl.Utf8).alias(d) for d in margin)
-            parts.append(part.select([*dims, *measures]))
-    full = pl.concat(parts, how="vertical_relaxed")
-    ranks = [
-        pl.col(d).replace_strict(order[d], default=len(order[d]), return_dtype=pl.Int64)
-        for d in dims
-    ]
-    return full.sort(ranks).select([*dims, *measures])
 
 
 def _require_columns(table: pl.DataFrame, columns: Sequence[str]) -> None:

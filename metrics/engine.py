@@ -48,7 +48,15 @@ OK, NO_DATA, NOT_AVAILABLE, SUPPRESSED = "ok", "no_data", "not_available", "supp
 PLAN_UPDATES = "joint_plan_updates"
 #: The frame of targets (analytics table of the `targets` dataset).
 TARGETS = "targets"
-_UNAVAILABLE = "unavailable:"  # frames key prefix carrying why a source cannot answer
+
+
+class _Frames(dict):
+    """The frames of one evaluation, and the sources that cannot answer it (source -> why)."""
+
+    def __init__(self, frames: Mapping[str, pl.DataFrame],
+                 unavailable: Mapping[str, str] | None = None) -> None:
+        super().__init__(frames)
+        self.unavailable = dict(unavailable or {})
 
 RESULT_SCHEMA: dict[str, pl.DataType] = {
     "indicator": pl.String, "name": pl.String, "unit": pl.String, "period": pl.String,
@@ -127,9 +135,7 @@ def evaluate(frames: Mapping[str, pl.DataFrame], request: Request,
     """
     _check_request(request, catalogue)
     chosen = _chosen(request, indicators, catalogue)
-    if unavailable:
-        frames = {**frames, **{_UNAVAILABLE + name: pl.DataFrame({"note": [note]})
-                               for name, note in unavailable.items()}}
+    frames = _Frames(frames, unavailable)
     parts = [_one(frames, request, catalogue.indicators[code], catalogue) for code in chosen]
     columns = list(RESULT_SCHEMA)[:4] + list(request.by) + list(RESULT_SCHEMA)[4:]
     if not parts:
@@ -251,9 +257,8 @@ def _cells(frames, request, indicator, catalogue, by, notes) -> pl.DataFrame:
     source = catalogue.sources[measures[0].source]
     semantics = measures[0].semantics
     frame = frames.get(source.name)
-    if _UNAVAILABLE + source.name in frames:
-        note = frames[_UNAVAILABLE + source.name].get_column("note")[0]
-        return _empty(by, request, NOT_AVAILABLE, note)
+    if source.name in frames.unavailable:
+        return _empty(by, request, NOT_AVAILABLE, frames.unavailable[source.name])
     if frame is None:
         return _empty(by, request, NO_DATA, f"no {source.dataset} data in the warehouse")
     frame = frame.rename({k: v for k, v in source.rename.items() if k in frame.columns})

@@ -8,6 +8,7 @@ import time
 
 import polars as pl
 import pytest
+from grids import mask_suppressed, with_margins
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,11 +20,9 @@ from metrics.disclosure import (
     SMALL_BASE,
     TOTAL,
     is_small,
-    mask_suppressed,
     suppress_counts,
     suppress_rates,
     threshold_for,
-    with_margins,
 )
 
 P, C = PRIMARY, COMPLEMENTARY
