@@ -219,7 +219,7 @@ _aggregate("agg_solutions", "solutions",
            ("persons",), time="month")
 _events("agg_resettlement", "resettlement",
         ("origin", "destination", "category", "priority", "decision"),
-        (_Event("submitted", "submitted"), _Event("decided", "decided"),
+        (_Event("submitted", "submitted"), _Event("decided", "decided", since="submitted"),
          _Event("departed", "departed", since="submitted")),
         persons="persons")
 _aggregate("agg_education", "education",

@@ -42,18 +42,34 @@ def compute(connection: Connection, request: engine.Request,
             indicators: Sequence[str] | None = None, catalogue: Catalogue = CATALOGUE
             ) -> pl.DataFrame:
     """Disclosed values of `indicators` (default: every one the audience may see)."""
+    return compute_many(connection, [request], indicators, catalogue)[0]
+
+
+def compute_many(connection: Connection, requests: Sequence[engine.Request],
+                 indicators: Sequence[str] | None = None, catalogue: Catalogue = CATALOGUE
+                 ) -> list[pl.DataFrame]:
+    """`compute` for several requests (a trend: one per period) over one read of the frames.
+
+    Every request must be for the same audience and country (the frames and the gaps of the
+    official extracts depend on the country only)."""
+    if not requests:
+        return []
+    first = requests[0]
+    if any((r.audience, r.country) != (first.audience, first.country) for r in requests):
+        raise ValueError("compute_many: every request must have the same audience and country")
     codes = list(indicators) if indicators else [
-        i.code for i in catalogue.for_audience(request.audience)]
+        i.code for i in catalogue.for_audience(first.audience)]
     sources = sources_for(codes, catalogue)
-    frames = load_frames(connection, sources, request.country, catalogue)
+    frames = load_frames(connection, sources, first.country, catalogue)
     unavailable = {}
     for name in sources:
         dataset = catalogue.sources[name].dataset
         if dataset.startswith("unhcr-"):
-            reason = official_gap(connection, dataset, request.country)
+            reason = official_gap(connection, dataset, first.country)
             if reason:
                 unavailable[name] = reason
-    return engine.evaluate(frames, request, codes, catalogue, unavailable)
+    return [engine.evaluate(frames, request, codes, catalogue, unavailable)
+            for request in requests]
 
 
 def extract_countries(connection: Connection, dataset: str) -> dict[int, set[str]]:

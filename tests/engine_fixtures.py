@@ -153,6 +153,7 @@ SOLUTIONS = frame(
 # Resettlement events.
 # submitted 2025-Q1: persons 4 + 3 + 6 = 13, cases 1 + 1 + 2 = 4 (the 2024 one is not in it)
 # decided 2025-Q1: accepted 1 + 1, rejected 1 -> 2 / 3; 2025-Q2: rejected 1, withdrawn 1 -> 0 / 1
+# days to decision (accepted or rejected): 40, 30, 60 in 2025-Q1, 90 in April (withdrawn: 100)
 # departed 2025-Q2: persons 4 + 5 + 7 = 16; days, one value per case: 120, 193, 200, 200
 RESETTLEMENT = frame(
     "resettlement",
@@ -162,15 +163,15 @@ RESETTLEMENT = frame(
     {"event": "submitted", "date": d("2025-02-05"), "cases": 1, "persons": 3, "batch_id": 10},
     {"event": "submitted", "date": d("2025-03-03"), "cases": 2, "persons": 6, "batch_id": 10},
     {"event": "decided", "date": d("2025-02-20"), "decision": "accepted", "persons": 5,
-     "batch_id": 10},
+     "days": 40, "batch_id": 10},
     {"event": "decided", "date": d("2025-03-01"), "decision": "accepted", "persons": 4,
-     "batch_id": 10},
+     "days": 30, "batch_id": 10},
     {"event": "decided", "date": d("2025-03-10"), "decision": "rejected", "persons": 3,
-     "batch_id": 10},
+     "days": 60, "batch_id": 10},
     {"event": "decided", "date": d("2025-04-15"), "decision": "rejected", "persons": 2,
-     "batch_id": 11},
+     "days": 90, "batch_id": 11},
     {"event": "decided", "date": d("2025-05-05"), "decision": "withdrawn", "persons": 2,
-     "batch_id": 11},
+     "days": 100, "batch_id": 11},
     {"event": "departed", "date": d("2025-05-10"), "decision": "accepted", "days": 120,
      "cases": 1, "persons": 4, "batch_id": 11},
     {"event": "departed", "date": d("2025-06-01"), "decision": "accepted", "days": 193,

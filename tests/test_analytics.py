@@ -106,9 +106,10 @@ def test_resettlement_events_with_days(any_engine):
         ("submitted", d(2025, 1, 10), "AFG", "USA", "MED", "urgent", "pending", None, 1, 1),
         ("submitted", d(2024, 12, 1), "IRN", "NOR", "WAR", "emergency", "accepted", None, 1, 5),
         ("submitted", d(2025, 1, 10), "AFG", "CAN", "LPN", "normal", "rejected", None, 1, 4),
-        ("decided", d(2025, 2, 1), "AFG", "CAN", "LPN", "normal", "accepted", None, 2, 5),
-        ("decided", d(2025, 1, 5), "IRN", "NOR", "WAR", "emergency", "accepted", None, 1, 5),
-        ("decided", d(2025, 2, 1), "AFG", "CAN", "LPN", "normal", "rejected", None, 1, 4),
+        ("decided", d(2025, 2, 1), "AFG", "CAN", "LPN", "normal", "accepted", 22, 2, 5),
+        ("decided", d(2025, 1, 5), "IRN", "NOR", "WAR", "emergency", "accepted", 35, 1, 5),
+        ("decided", d(2025, 2, 1), "AFG", "CAN", "LPN", "normal", "rejected", 22, 1, 4),
+        # decided: 2025-01-10 -> 2025-02-01 is 22 days; 2024-12-01 -> 2025-01-05 is 35.
         # 2025-01-10 -> 2025-03-01 is 50 days; 2024-12-01 -> 2025-03-01 is 90.
         ("departed", d(2025, 3, 1), "AFG", "CAN", "LPN", "normal", "accepted", 50, 2, 5),
         ("departed", d(2025, 3, 1), "IRN", "NOR", "WAR", "emergency", "accepted", 90, 1, 5),

@@ -84,6 +84,8 @@ CASES = [
     case("ASY.APPLIED", "2025", 25),  # 18 + 7
     case("ASY.APPLIED", "2023/24", 8),  # September 2023 to June 2024: the 2024-01 row
     case("ASY.APPLIED", "2025-03", None, NO_DATA),  # no row in March
+    case("ASY.DECIDED", "2025-Q1", 15),  # 9 + 1 + 5; the 2 closed left out
+    case("ASY.DECIDED", "2025-04", 0),  # only closed cases: a real 0
     case("ASY.RRR", "2025-Q1", 60),  # 9 / (9 + 1 + 5); the 2 closed left out
     case("ASY.RRR", "2025-04", None, NOT_AVAILABLE),  # only closed cases: 0 / 0
     case("ASY.TPR", "2025-Q1", 10 / 15 * 100),  # (9 + 1) / 15
@@ -107,6 +109,9 @@ CASES = [
     case("RST.ACCEPTANCE", "2025-Q1", 2 / 3 * 100),  # accepted 2 / (2 + 1 rejected)
     case("RST.ACCEPTANCE", "2025", 50),  # 2 / (2 + 2); counting the withdrawn one: 2 / 5
     case("RST.ACCEPTANCE", "2025-05", None, NOT_AVAILABLE),  # only a withdrawn decision
+    case("RST.DAYS_TO_DECIDE", "2025-Q1", 40),  # 30, 40, 60
+    case("RST.DAYS_TO_DECIDE", "2025", 50),  # 30, 40, 60, 90 -> (40 + 60) / 2
+    case("RST.DAYS_TO_DECIDE", "2025-05", None, NOT_AVAILABLE),  # withdrawn only: no decision
     case("RST.DAYS_TO_DEPART", "2025-Q2", 196.5),  # 120, 193, 200, 200 -> (193 + 200) / 2
     case("RST.DAYS_TO_DEPART", "2025-06", 200),  # 193, 200, 200 -> 200
     case("RST.DAYS_TO_DEPART", "2025-05", 120),  # one case
