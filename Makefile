@@ -13,15 +13,32 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 PORT ?= 8501
 
-.PHONY: run test setup system-deps test-system-deps lint lock clean-warehouse
+.PHONY: run test bench setup system-deps test-system-deps lint lock clean-warehouse
 
+# `make run` serves the demo warehouse in demo mode: an audience switch, no sign-in, NOT secured
+# (refused when HAMKORI_ENV=production). `make run DEMO=0` serves it behind the sign-in
+# configured in .streamlit/secrets.toml instead.
+DEMO ?= 1
 run: setup
 	$(VENV)/bin/hamkori init --demo
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	HAMKORI_DEMO=$(DEMO) $(VENV)/bin/hamkori check
+	HAMKORI_DEMO=$(DEMO) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 test: setup test-system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+# Benchmark suite (not part of `make test`): bench/run.py, results in bench/results.md.
+#   make bench SIZES=1e5,1e6 BACKENDS=sqlite RUNS=3   (a quick run)
+SIZES ?= 1e5,1e6,1e7
+BACKENDS ?= sqlite,postgres
+RUNS ?= 3
+RUNS_LARGE ?= 1
+LOAD_SIZES ?= demo,1e6
+SESSIONS ?= 25
+bench: setup test-system-deps
+	nice $(VENV)/bin/python -m bench.run --sizes $(SIZES) --backends $(BACKENDS) --runs $(RUNS) \
+	  --runs-large $(RUNS_LARGE) --load-sizes $(LOAD_SIZES) --sessions $(SESSIONS)
 
 setup: $(STAMP)
 

@@ -33,7 +33,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from data_access import indicators, plan, warehouse
+from data_access import boundaries, indicators, plan, uploads, warehouse
 from data_access.config import disclosure_thresholds, warehouse_url
 from data_access.engine import WarehouseUnavailable, make_engine, safe_url
 from metrics.engine import Request
@@ -258,3 +258,78 @@ def workplan_xlsx(audience: str) -> bytes:
                               "(it holds internal narratives)")
     status = warehouse_status()
     return _workplan_xlsx(status.url, status.data_version, audience)
+
+
+# ------------------------------------------------------------------------------- dashboard pages
+@st.cache_data(show_spinner=False, max_entries=512)
+def _indicator_series(url: str, data_version: int, periods: tuple[str, ...], audience: str,
+                      filters: tuple[tuple[str, tuple[str, ...]], ...], by: tuple[str, ...],
+                      codes: tuple[str, ...], country: str,
+                      thresholds: tuple[tuple[str, int | None], ...]) -> pl.DataFrame:
+    requests = [Request(Period.parse(p), audience, by=by, filters=dict(filters), country=country,
+                        thresholds=dict(thresholds), compare=False) for p in periods]
+
+    def read() -> pl.DataFrame:
+        with engine(url).connect() as connection:
+            return indicators.compute_series(connection, requests, codes)
+
+    return _guarded(url, read)
+
+
+def indicator_series(periods: list[Period], audience: str, codes: tuple[str, ...], *,
+                     region: str | None = None, country: str = "TJK") -> pl.DataFrame:
+    """The indicators for each of `periods` (a trend), one frame with a `period` column, as
+    `audience` may see them (with the disclosure control across periods); the analytics
+    frames are read once for all periods."""
+    status = warehouse_status()
+    filters = (("region", (region,)),) if region else ()
+    return _indicator_series(status.url, status.data_version, tuple(p.label for p in periods),
+                             audience, filters, (), tuple(codes), country, _thresholds())
+
+
+def _thresholds() -> tuple[tuple[str, int | None], ...]:
+    try:
+        return tuple(sorted(disclosure_thresholds().items()))
+    except ValueError as exc:  # a misconfigured server must not fall back to showing small counts
+        raise WarehouseProblem(str(exc), "Fix the setting and restart the dashboard.") from exc
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _boundaries(url: str, data_version: int) -> pl.DataFrame:
+    def read() -> pl.DataFrame:
+        with engine(url).connect() as connection:
+            return boundaries.load(connection)
+
+    return _guarded(url, read)
+
+
+def boundary_shapes() -> pl.DataFrame:
+    """The imported region/district boundaries (empty when none was imported). Boundaries are
+    public geography, the same for every audience."""
+    status = warehouse_status()
+    return _boundaries(status.url, status.data_version)
+
+
+# ------------------------------------------------------------------------------- data page
+@st.cache_data(show_spinner=False, max_entries=32)
+def _import_history(url: str, data_version: int, audience: str) -> pl.DataFrame:
+    return _guarded(url, lambda: uploads.history(engine(url), audience))
+
+
+def import_history(audience: str) -> pl.DataFrame:
+    """Import batches newest first: every dataset for the data manager, the datasets it may
+    import for an agency (`data_access.uploads.history`)."""
+    status = warehouse_status()
+    return _import_history(status.url, status.data_version, audience)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _dataset_freshness(url: str, data_version: int, audience: str) -> pl.DataFrame:
+    return _guarded(url, lambda: uploads.freshness(engine(url), audience))
+
+
+def dataset_freshness(audience: str) -> pl.DataFrame:
+    """Per dataset the audience may import (all for the data manager): rows, last import and
+    the period covered."""
+    status = warehouse_status()
+    return _dataset_freshness(status.url, status.data_version, audience)

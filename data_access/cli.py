@@ -9,6 +9,9 @@
                    [--region CODE] [--indicator CODE[,CODE]] [--format json|csv]
     hamkori docs [--check]
     hamkori workplan export FILE.xlsx | hamkori workplan import FILE.xlsx [--replace]
+    hamkori check
+
+Imports, rollbacks and workplan exports/imports are written to the audit log (mode `cli`).
 
 The warehouse is `HAMKORI_WAREHOUSE_URL` (default: the SQLite file under data/). Exit status is
 non-zero on any refusal, and the warehouse is then unchanged.
@@ -22,7 +25,7 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access import config, importer, warehouse
+from data_access import audit, auth, config, importer, warehouse
 from data_access import datasets as ds
 from data_access.engine import make_engine, safe_url
 from data_access.validation import format_problems
@@ -47,6 +50,11 @@ def _engine(ctx: click.Context, *, must_exist: bool = True):
 def _fail(message: str, code: int = EXIT_REFUSED):
     click.echo(f"hamkori: {message}", err=True)
     sys.exit(code)
+
+
+def _actor(user: str | None) -> audit.Actor:
+    """Who acts on the command line, for the import log and the audit log (no audience)."""
+    return audit.Actor(user or config.current_user(), None, "cli")
 
 
 def _progress(stage: str, done: int, total: int) -> None:
@@ -104,15 +112,23 @@ def import_(ctx: click.Context, dataset: str, file: Path, replace: bool, user: s
             max_problems: int, report: Path | None) -> None:
     """Validate FILE whole and import it into DATASET in one transaction."""
     engine = _engine(ctx)
+    actor = _actor(user)
     click.echo(f"importing {file.name} into {dataset} …", err=True)
     try:
-        result = importer.import_file(engine, dataset, file, user=user or config.current_user(),
+        result = importer.import_file(engine, dataset, file, user=actor.user,
                                       replace=replace, progress=_progress)
     except importer.ImportRefused as exc:
+        audit.record_safely(engine, actor, "import_refused", dataset,
+                            f"{file.name}: {str(exc).splitlines()[0]}")
         if report is not None and exc.problems is not None:
-            exc.problems.write_csv(report)
+            from data_access import uploads
+
+            report.write_bytes(uploads.problem_report(exc.problems))  # formulas neutralised
             click.echo(f"all {exc.problems.height:,} problems written to {report}", err=True)
         _fail(exc.report(max_problems))
+    if result.status == "imported":
+        audit.record_safely(engine, actor, "import", dataset,
+                            f"batch {result.batch_id}: {file.name}, {result.rows:,} rows")
     click.echo(result.message)
 
 
@@ -141,10 +157,13 @@ def batches(ctx: click.Context, dataset: str | None) -> None:
 @click.pass_context
 def rollback(ctx: click.Context, batch: int, user: str | None) -> None:
     """Remove import BATCH exactly (the rows it replaced come back)."""
+    engine = _engine(ctx)
+    actor = _actor(user)
     try:
-        result = importer.rollback(_engine(ctx), batch, user=user or config.current_user())
+        result = importer.rollback(engine, batch, user=actor.user)
     except importer.ImportRefused as exc:
         _fail(str(exc))
+    audit.record_safely(engine, actor, "rollback", result.dataset, result.message)
     click.echo(result.message)
 
 
@@ -233,8 +252,10 @@ def workplan_export(ctx: click.Context, file: Path) -> None:
     """Write the current plan and its updates to FILE (.xlsx)."""
     from data_access import plan
 
-    with _engine(ctx.parent).connect() as connection:
+    engine = _engine(ctx.parent)
+    with engine.connect() as connection:
         file.write_bytes(plan.export_workplan(connection))
+    audit.record_safely(engine, _actor(None), "export", "workplan", f"wrote {file.name}")
     click.echo(f"wrote {file}")
 
 
@@ -247,13 +268,36 @@ def workplan_import(ctx: click.Context, file: Path, replace: bool, user: str | N
     """Import both sheets of FILE in one transaction (all or nothing)."""
     from data_access import plan
 
+    engine = _engine(ctx.parent)
+    actor = _actor(user)
     try:
-        results = plan.import_workplan(_engine(ctx.parent), file,
-                                       user=user or config.current_user(), replace=replace)
+        results = plan.import_workplan(engine, file, user=actor.user, replace=replace)
     except importer.ImportRefused as exc:
         _fail(exc.report(200))
     for result in results:
+        if result.status == "imported":
+            audit.record_safely(engine, actor, "import", result.dataset,
+                                f"batch {result.batch_id}: {file.name}, {result.rows:,} rows")
         click.echo(result.message)
+
+
+@main.command()
+def check() -> None:
+    """Check the sign-in settings; refuse (exit 2) demo mode when HAMKORI_ENV=production."""
+    try:
+        current = auth.check(auth.settings())
+        role_map = auth.role_map_from_file(config.PROJECT_ROOT / ".streamlit" / "secrets.toml")
+    except auth.ConfigurationError as exc:
+        _fail(str(exc), EXIT_UNAVAILABLE)
+    if current.demo:
+        click.echo("demo mode: an audience switch, no sign-in — NOT secured "
+                   f"(environment {current.environment})")
+    elif role_map.empty:
+        click.echo("sign-in mode, but .streamlit/secrets.toml has no [roles] rule: everyone who "
+                   "signs in will see 'no access'")
+    else:
+        click.echo(f"sign-in mode: {len(role_map.emails)} address, {len(role_map.groups)} "
+                   f"group and {len(role_map.domains)} domain rule(s)")
 
 
 @main.command()

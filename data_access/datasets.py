@@ -31,6 +31,7 @@ REGION = "region"  # ISO 3166-2:TJ
 DISTRICT = "district"  # gazetteer name, English or Cyrillic
 TEXT = "text"  # free text
 IDENT = "ident"  # identifier: no spaces, at most 64 characters
+GEOJSON = "geojson"  # a GeoJSON Polygon or MultiPolygon geometry (boundaries)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,11 @@ class Dataset:
     official: bool = False
     #: Names of cross-column checks in validation.py that apply to this dataset.
     checks: tuple[str, ...] = field(default_factory=tuple)
+    #: Roles that may upload this dataset on the data page (DOMAIN §1: each agency its own data,
+    #: the data manager everything). Empty: not uploadable in the app (the command line only).
+    import_roles: tuple[str, ...] = ("admin",)
+    #: First and last column telling the period a file covers (the data page's freshness).
+    covers: tuple[str, str] | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -73,6 +79,14 @@ AGE = Column("age_group", CODE, codes=lambda: ref.AGE_GROUPS)
 AREA_CODES = lambda: ref.JOINT_PLAN_AREAS  # noqa: E731
 AGENCY_CODES = _codes("UNHCR", "UNICEF", "JOINT")
 
+# Who may upload (role codes of DOMAIN §1; enforced in data_access.uploads).
+UNHCR_DATA = ("unhcr", "admin")  # UNHCR's operational data and the official statistics
+SHARED_DATA = ("unhcr", "unicef", "admin")  # education, birth registration, statelessness
+DATA_MANAGER = ("admin",)  # the plan, funding, targets and the Cooperation Framework
+#: Joint-plan updates are posted and signed on the activity page (rights by agency, dual
+#: sign-off): an upload would bypass both, so the app offers none (`hamkori workplan import`).
+NOBODY: tuple[str, ...] = ()
+
 
 DATASETS: dict[str, Dataset] = {}
 
@@ -91,6 +105,8 @@ _add(
         ),
         grain=("date", "population_type", "origin", "region", "district", "sex", "age_group"),
         partition=("date",),
+        import_roles=UNHCR_DATA,
+        covers=("date", "date"),
         checks=("district_in_region",),
     )
 )
@@ -104,6 +120,8 @@ _add(
         ),
         grain=("month", "origin"),
         partition=("month",),
+        import_roles=UNHCR_DATA,
+        covers=("month", "month"),
     )
 )
 _add(
@@ -117,6 +135,8 @@ _add(
         ),
         grain=("month", "solution", "origin", "destination", "region", "sex", "age_group"),
         partition=("month",),
+        import_roles=UNHCR_DATA,
+        covers=("month", "month"),
     )
 )
 _add(
@@ -133,6 +153,8 @@ _add(
         ),
         grain=("case_id",),
         partition=("case_id",),
+        import_roles=UNHCR_DATA,
+        covers=("submitted", "submitted"),
         checks=("resettlement_dates",),
     )
 )
@@ -150,6 +172,8 @@ _add(
         ),
         grain=("school_year", "region", "population_type", "level", "sex"),
         partition=("school_year",),
+        import_roles=SHARED_DATA,
+        covers=("school_year", "school_year"),
         checks=("enrolment_bounds",),
     )
 )
@@ -167,6 +191,8 @@ _add(
         ),
         grain=("case_id",),
         partition=("case_id",),
+        import_roles=SHARED_DATA,
+        covers=("identified", "identified"),
         checks=("district_in_region", "resolution_dates"),
     )
 )
@@ -180,6 +206,8 @@ _add(
         ),
         grain=("date", "region", "district", "population_type", "sex"),
         partition=("date",),
+        import_roles=SHARED_DATA,
+        covers=("date", "date"),
         checks=("district_in_region", "registered_bounds"),
     )
 )
@@ -197,6 +225,8 @@ _add(
         ),
         grain=("activity_id",),
         partition=("activity_id",),
+        import_roles=DATA_MANAGER,
+        covers=("start", "end"),
         checks=("start_before_end",),
     )
 )
@@ -221,6 +251,8 @@ _add(
         ),
         grain=("activity_id", "update_no"),
         partition=("activity_id", "update_no"),
+        import_roles=NOBODY,
+        covers=("date", "date"),
         checks=("signoffs",),
     )
 )
@@ -234,6 +266,8 @@ _add(
         ),
         grain=("year", "donor", "agency", "area"),
         partition=("year",),
+        import_roles=DATA_MANAGER,
+        covers=("year", "year"),
     )
 )
 _add(
@@ -246,6 +280,8 @@ _add(
         ),
         grain=("indicator", "year"),
         partition=("indicator", "year"),
+        import_roles=DATA_MANAGER,
+        covers=("year", "year"),
         checks=("known_indicator",),
     )
 )
@@ -259,7 +295,28 @@ _add(
         ),
         grain=("code",),
         partition=("code",),
+        import_roles=DATA_MANAGER,
+        covers=("start_year", "end_year"),
         checks=("framework_years",),
+    )
+)
+
+_add(
+    Dataset(
+        # Administrative boundaries for the maps, read from a GeoJSON file (ADM1 or ADM2, e.g.
+        # geoBoundaries'): one row per region or district (readers.read_geojson). `code` is the
+        # ISO 3166-2:TJ code of a region or the gazetteer name of a district (the file's own
+        # name where the gazetteer has none); `region` is filled where it is known.
+        "boundaries", "boundaries", "Administrative boundaries (GeoJSON, for the maps)",
+        (
+            Column("level", CODE, codes=_codes("ADM1", "ADM2")), Column("code", TEXT),
+            Column("name", TEXT), Column("region", REGION, required=False),
+            Column("geometry", GEOJSON),
+        ),
+        grain=("level", "code"),
+        partition=("level",),
+        import_roles=NOBODY,  # GeoJSON, not a table: `hamkori import boundaries FILE.geojson`
+        checks=("regions_known",),
     )
 )
 
@@ -300,6 +357,8 @@ _add(
         ),
         grain=("year", "coo_iso", "coa_iso"),
         partition=("year", "coa_iso"),
+        import_roles=UNHCR_DATA,
+        covers=("year", "year"),
         official=True,
     )
 )
@@ -314,6 +373,8 @@ _add(
         ),
         grain=("year", "coo_iso", "coa_iso"),
         partition=("year", "coa_iso"),
+        import_roles=UNHCR_DATA,
+        covers=("year", "year"),
         official=True,
     )
 )
@@ -330,6 +391,8 @@ _add(
         ),
         grain=("year", "coo_iso", "coa_iso", "procedure_type", "app_type", "dec_level", "app_pc"),
         partition=("year", "coa_iso"),
+        import_roles=UNHCR_DATA,
+        covers=("year", "year"),
         official=True,
     )
 )
@@ -348,6 +411,8 @@ _add(
         ),
         grain=("year", "coo_iso", "coa_iso", "procedure_type", "dec_level", "dec_pc"),
         partition=("year", "coa_iso"),
+        import_roles=UNHCR_DATA,
+        covers=("year", "year"),
         official=True,
     )
 )
@@ -374,6 +439,8 @@ _add(
         ),
         grain=("year", "coo_iso", "coa_iso", "pop_type", "location", "loc_type", "acc_type"),
         partition=("year", "coa_iso"),
+        import_roles=UNHCR_DATA,
+        covers=("year", "year"),
         official=True,
     )
 )

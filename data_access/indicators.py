@@ -72,6 +72,21 @@ def compute_many(connection: Connection, requests: Sequence[engine.Request],
             for request in requests]
 
 
+def compute_series(connection: Connection, requests: Sequence[engine.Request],
+                   indicators: Sequence[str] | None = None, catalogue: Catalogue = CATALOGUE
+                   ) -> pl.DataFrame:
+    """A trend: `compute_many` over periods, as one frame (a `period` column tells them apart),
+    with the disclosure control across periods of `engine.guard_series` (no requests with a
+    breakdown: a trend is of total rows)."""
+    if any(request.by for request in requests):
+        raise ValueError("compute_series: a trend is of total rows (no `by`)")
+    results = compute_many(connection, requests, indicators, catalogue)
+    if not results:
+        return pl.DataFrame(schema=engine.RESULT_SCHEMA)
+    threshold = requests[0].threshold
+    return engine.guard_series(pl.concat(results, how="vertical_relaxed"), threshold, catalogue)
+
+
 def extract_countries(connection: Connection, dataset: str) -> dict[int, set[str]]:
     """For each import batch of an official table: the countries every row involves (as origin
     or asylum). A country's extract (e.g. the Tajikistan files: rows where TJK is origin or

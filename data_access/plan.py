@@ -16,6 +16,10 @@ nothing is ever overwritten:
 - `linked_indicator_view`: what an audience may see of an activity's linked catalogue indicator
   (DOMAIN §1 audiences, §7 small counts).
 
+Every post, sign-off and return is written to the audit log inside its own transaction (who, as
+which audience, what), so a change and its audit line exist together or not at all; `mode` says
+how the actor is known (`oidc` sign-in, `demo` switch, `cli` for scripts and tests).
+
 Roles are checked here, server side: only `unhcr` and `unicef` act, each for its own agency, and
 only on activities their agency leads (JOINT: both); donors and data managers cannot post or sign.
 """
@@ -33,7 +37,7 @@ import xlsxwriter
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from data_access import analytics, importer, schema
+from data_access import analytics, audit, importer, schema
 from data_access import datasets as ds
 from metrics.catalogue import CATALOGUE
 from metrics.disclosure import is_small, scrub, threshold_for
@@ -357,7 +361,7 @@ def _activity(connection: Connection, activity_id: str) -> dict:
 
 # ---------------------------------------------------------------------------------- actions
 def post_update(engine: Engine, activity_id: str, draft: UpdateDraft, *, audience: str,
-                user: str, seen_update_no: int) -> importer.ImportResult:
+                user: str, seen_update_no: int, mode: str = "cli") -> importer.ImportResult:
     """Post update `seen_update_no + 1`; refused with `Conflict` if someone posted meanwhile."""
     with engine.connect() as connection:
         activity = _activity(connection, activity_id)
@@ -387,29 +391,33 @@ def post_update(engine: Engine, activity_id: str, draft: UpdateDraft, *, audienc
             raise Conflict(
                 f"{activity_id} received update {latest} since you opened the form: your update "
                 "was not saved. Read the new update, then post yours again (what you typed is kept).")
+        audit.record(connection, audit.Actor(user, audience, mode), "plan_post",
+                     f"{activity_id} update {number}", f"progress {draft.progress:g} %")
 
     return _import(engine, _as_frame([row]), f"update {number} of {activity_id}", user,
                    replace=False, precondition=still_latest)
 
 
 def sign_off(engine: Engine, activity_id: str, update_no: int, *, audience: str, user: str,
-             seen_batch: int, on: date | None = None) -> importer.ImportResult:
+             seen_batch: int, on: date | None = None, mode: str = "cli"
+             ) -> importer.ImportResult:
     """The other agency signs update `update_no`: from now on it counts for reporting."""
-    return _act(engine, activity_id, update_no, audience, user, seen_batch, "signed", None, on)
+    return _act(engine, activity_id, update_no, audience, user, seen_batch, "signed", None, on,
+                mode)
 
 
 def return_update(engine: Engine, activity_id: str, update_no: int, *, audience: str, user: str,
-                  seen_batch: int, comment: str, on: date | None = None
+                  seen_batch: int, comment: str, on: date | None = None, mode: str = "cli"
                   ) -> importer.ImportResult:
     """The other agency returns the update with a comment; it never counts. The lead posts anew."""
     if not comment or not comment.strip():
         raise PlanRefused("say why the update is returned (a comment is required)")
     return _act(engine, activity_id, update_no, audience, user, seen_batch, "returned",
-                comment.strip(), on)
+                comment.strip(), on, mode)
 
 
 def _act(engine: Engine, activity_id: str, update_no: int, audience: str, user: str,
-         seen_batch: int, action: str, comment: str | None, on: date | None
+         seen_batch: int, action: str, comment: str | None, on: date | None, mode: str = "cli"
          ) -> importer.ImportResult:
     agency = agency_of(audience)
     if agency is None:
@@ -439,6 +447,9 @@ def _act(engine: Engine, activity_id: str, update_no: int, audience: str, user: 
                 table.c.superseded_by.is_(None)).with_for_update()).scalars().all()
         if locked != [seen_batch]:
             raise Conflict(_changed(activity_id, update_no))
+        audit.record(connection, audit.Actor(user, audience, mode),
+                     "plan_sign" if action == "signed" else "plan_return",
+                     f"{activity_id} update {update_no}", f"for {agency}")
 
     verb = "sign-off" if action == "signed" else "return"
     return _import(engine, _as_frame([new]), f"{verb} of update {update_no} of {activity_id}",

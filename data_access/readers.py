@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import zipfile
 from dataclasses import dataclass
 
 import polars as pl
 
+from data_access import reference as ref
 from data_access.datasets import Dataset
 
 ROW = "_row"  # the line number in the file, for error messages
@@ -122,6 +124,8 @@ def read_rows(data: bytes, file_name: str, sheet: str | None = None
 
 def read_table(data: bytes, file_name: str, dataset: Dataset, sheet: str | None = None
                ) -> RawTable:
+    if dataset.name == "boundaries":
+        return read_geojson(data, file_name)
     rows, encoding = read_rows(data, file_name, sheet)
     mapping = _header_map(dataset)
     header_index = _find_header(rows, mapping)
@@ -180,3 +184,107 @@ def _find_header(rows: list[list[str]], mapping: dict[str, str]) -> int | None:
         if len(hits) >= min(2, len(set(mapping.values()))):
             return index
     return None
+
+
+# ------------------------------------------------------------------------------ boundaries
+#: Suffixes of boundary names that the gazetteer leaves out ("Hisor District" is Hisor).
+_ADMIN_SUFFIXES = (" district", " region", " raion", " nohiya", " city", " autonomous region")
+#: Coordinates are kept to 4 decimals (about 10 m): plenty for a map, a quarter of the size.
+_DECIMALS = 4
+
+
+def read_geojson(data: bytes, file_name: str) -> RawTable:
+    """A GeoJSON FeatureCollection of regions (ADM1) or districts (ADM2) as `boundaries` rows.
+
+    The level comes from each feature's `shapeType` (geoBoundaries) or `level` property. A
+    region is matched on its ISO 3166-2 code (`shapeISO`) or name, a district on its name in the
+    gazetteer (English or Cyrillic, "… District" dropped); a district the gazetteer lacks keeps
+    its own name, with no region. Geometry other than (Multi)Polygon is refused by validation."""
+    try:
+        collection = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UnreadableFile(f"not a GeoJSON file ({exc})") from exc
+    features = collection.get("features") if isinstance(collection, dict) else None
+    if (not isinstance(collection, dict) or collection.get("type") != "FeatureCollection"
+            or not isinstance(features, list)):
+        raise UnreadableFile("not a GeoJSON FeatureCollection")
+    if not all(isinstance(feature, dict) for feature in features):
+        raise UnreadableFile("a feature of the collection is not a GeoJSON object")
+    columns: dict[str, list[str | None]] = {n: [] for n in ("level", "code", "name", "region",
+                                                             "geometry")}
+    for feature in features:
+        properties = feature.get("properties") or {}
+        level = str(properties.get("shapeType") or properties.get("level") or "").upper() or None
+        name = str(properties.get("shapeName") or properties.get("name") or "").strip() or None
+        code, region = _boundary_code(level, name, properties)
+        geometry = feature.get("geometry") or {}
+        columns["level"].append(level)
+        columns["code"].append(code)
+        columns["name"].append(name)
+        columns["region"].append(region)
+        columns["geometry"].append(_geometry_text(geometry))
+    frame = pl.DataFrame({ROW: list(range(1, len(features) + 1)), **columns},
+                         schema={ROW: pl.Int64, **dict.fromkeys(columns, pl.Utf8)})
+    return RawTable(frame, [], [], "utf-8")
+
+
+def _boundary_code(level: str | None, name: str | None, properties: dict
+                   ) -> tuple[str | None, str | None]:
+    """(code, region) of a feature: see `read_geojson`."""
+    if name is None:
+        return None, None
+    base = name
+    for suffix in _ADMIN_SUFFIXES:
+        if base.lower().endswith(suffix):
+            base = base[: -len(suffix)].strip()
+    if level == "ADM1":
+        iso = str(properties.get("shapeISO") or "").upper()
+        if iso in ref.REGIONS:
+            return iso, iso
+        folded = base.lower()
+        for code, region_name in ref.REGIONS.items():
+            if folded and (folded in region_name.lower() or region_name.lower() in folded):
+                return code, code
+        return base, None  # refused by validation: the region column must be a known region
+    district = ref.canonical_district(base)
+    if district is None:
+        return base, None
+    return district, ref.region_of_district(district)
+
+
+#: Stands for a geometry that is there but malformed: validation refuses it by name.
+_BAD_GEOMETRY = "malformed geometry"
+
+
+def _geometry_text(geometry) -> str | None:
+    """The geometry as compact GeoJSON text when it is a well-formed Polygon or MultiPolygon
+    (every ring at least four [longitude, latitude] pairs); None when there is none; else a
+    text validation refuses ("not a GeoJSON Polygon or MultiPolygon")."""
+    if not geometry:
+        return None
+    if not isinstance(geometry, dict):
+        return _BAD_GEOMETRY
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    polygons = coordinates if kind == "MultiPolygon" else [coordinates]
+    if kind not in ("Polygon", "MultiPolygon") or not isinstance(polygons, list) or not polygons:
+        return _BAD_GEOMETRY
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon or not all(map(_is_ring, polygon)):
+            return _BAD_GEOMETRY
+    return json.dumps({"type": kind, "coordinates": _rounded(coordinates)}, separators=(",", ":"))
+
+
+def _is_ring(ring) -> bool:
+    return isinstance(ring, list) and len(ring) >= 4 and all(
+        isinstance(point, list) and len(point) >= 2
+        and all(isinstance(c, int | float) and not isinstance(c, bool) for c in point[:2])
+        and -180 <= point[0] <= 180 and -90 <= point[1] <= 90
+        for point in ring)
+
+
+def _rounded(coordinates):
+    if isinstance(coordinates, list):
+        return [_rounded(c) for c in coordinates]
+    if isinstance(coordinates, float):
+        return round(coordinates, _DECIMALS)
+    return coordinates

@@ -35,6 +35,16 @@ REGIONS: dict[str, str] = {
     "TJ-RA": "Districts of Republican Subordination (DRS)",
 }
 
+#: Where a region's circle is drawn on the map when no boundary file has been imported:
+#: (longitude, latitude) of the region's centre (mean of its outline's vertices).
+REGION_CENTRES: dict[str, tuple[float, float]] = {
+    "TJ-DU": (68.80, 38.56),
+    "TJ-SU": (69.47, 39.95),
+    "TJ-KT": (69.25, 37.66),
+    "TJ-GB": (72.85, 38.06),
+    "TJ-RA": (69.88, 38.79),
+}
+
 #: Districts (ADM2) as in the national gazetteer: name -> (region, Russian/Cyrillic name).
 #: Government partners send Cyrillic names (often in Windows-1251 files); both spellings are
 #: accepted on import and stored under the English gazetteer name.
@@ -113,6 +123,24 @@ DISTRICTS: dict[str, tuple[str, str]] = {
     "Murghob": ("TJ-GB", "Мургаб"),
 }
 
+#: Former names and other transliterations of gazetteer districts (renamed 2016–2018, or spelt
+#: so in international boundary files such as geoBoundaries'), accepted wherever a district is.
+DISTRICT_ALIASES: dict[str, str] = {
+    "Ghafurov": "Bobojon Ghafurov",
+    "Jilikul": "Dusti",
+    "Shuro-obod": "Shamsiddin Shohin",
+    "Sarband": "Levakant",
+    "Dzhami": "Jomi",
+    "Vose'": "Vose",
+    "Qumsangir": "Jaihun",
+    "Shahrtuz": "Shahritus",
+    "Sharinav": "Shahrinav",
+    "Faizobod": "Fayzobod",
+    "Qabodiyon": "Kubodiyon",
+    "Tavildara": "Sangvor",
+    "Jirgatol": "Lakhsh",
+}
+
 #: Codes that are not ISO countries but stand where a country does (DOMAIN §2, UNHCR practice).
 SPECIAL_COUNTRIES: dict[str, str] = {
     "UKN": "Unknown origin",
@@ -163,6 +191,8 @@ def district_lookup() -> dict[str, str]:
     for name, (_region, cyrillic) in DISTRICTS.items():
         lookup[_fold(name)] = name
         lookup[_fold(cyrillic)] = name
+    for alias, name in DISTRICT_ALIASES.items():
+        lookup[_fold(alias)] = name
     return lookup
 
 

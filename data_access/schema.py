@@ -63,6 +63,22 @@ warehouse_state = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+#: Who did what, when, as which audience (`data_access/audit.py`): sign-ins, refusals, page
+#: views, imports, rollbacks, joint-plan changes, exports. Append-only: the app never updates
+#: or deletes a row.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("user_name", String(255), nullable=False, index=True),
+    Column("audience", String(16)),  # role code; empty when the person has none
+    Column("mode", String(8), nullable=False),  # oidc | demo | cli
+    Column("action", String(40), nullable=False, index=True),
+    Column("target", String(255)),  # page, dataset, batch, activity/update, file
+    Column("detail", Text),
+)
+
 ref_population_type = Table(
     "ref_population_type",
     metadata,
@@ -104,6 +120,7 @@ _SQL_TYPES = {
     ds.DISTRICT: lambda: String(64),
     ds.TEXT: Text,
     ds.IDENT: lambda: String(64),
+    ds.GEOJSON: Text,
 }
 
 

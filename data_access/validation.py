@@ -108,6 +108,10 @@ def _parse(column: ds.Column, s: pl.Expr) -> tuple[pl.Expr, str]:
         return pl.when(s.str.contains(r"^\S{1,64}$")).then(s), "not an identifier (no spaces, at most 64 characters)"
     if kind == ds.TEXT:
         return pl.when(s.str.len_chars() <= 2000).then(s), "text longer than 2,000 characters"
+    if kind == ds.GEOJSON:
+        shape = r'^\{"type":"(Multi)?Polygon","coordinates":\[.*\]\}$'
+        return (pl.when(s.str.contains(shape) & (s.str.len_bytes() <= 5_000_000)).then(s),
+                "not a GeoJSON Polygon or MultiPolygon (at most 5 MB)")
     raise ValueError(f"unknown column kind {kind!r}")
 
 
@@ -209,6 +213,14 @@ def _district_in_region(typed: pl.DataFrame) -> list[pl.DataFrame]:
                                 pl.col("region")))]
 
 
+def _regions_known(typed: pl.DataFrame) -> list[pl.DataFrame]:
+    """A region boundary (ADM1) must be one of the five regions of DOMAIN §2."""
+    mask = (pl.col("level") == "ADM1") & pl.col("region").is_null() & pl.col("code").is_not_null()
+    return [_problems(typed, mask, "code", pl.col("name"),
+                      "region not recognised (expected one of TJ-DU, TJ-SU, TJ-KT, TJ-GB, TJ-RA, "
+                      "as shapeISO or by name)")]
+
+
 def _resettlement_dates(typed: pl.DataFrame) -> list[pl.DataFrame]:
     s, d, dep, dec = pl.col("submitted"), pl.col("decided"), pl.col("departed"), pl.col("decision")
     return [
@@ -304,6 +316,7 @@ CHECKS = {
     "signoffs": _signoffs,
     "known_indicator": _known_indicator,
     "district_in_region": _district_in_region,
+    "regions_known": _regions_known,
     "resettlement_dates": _resettlement_dates,
     "resolution_dates": _resolution_dates,
     "enrolment_bounds": _enrolment_bounds,

@@ -43,6 +43,8 @@ TOTAL = disclosure.TOTAL
 UNKNOWN = "unknown"  # label of a missing dimension value (e.g. a population row without district)
 
 OK, NO_DATA, NOT_AVAILABLE, SUPPRESSED = "ok", "no_data", "not_available", "suppressed"
+#: Dimensions nested in another (a district lies in exactly one region).
+NESTED = {"district": "region"}
 
 #: The frame of joint-plan updates (dual sign-off), when the warehouse has one.
 PLAN_UPDATES = "joint_plan_updates"
@@ -226,6 +228,19 @@ def _disclosed_cells(frames: Mapping[str, pl.DataFrame], request: Request, indic
     slice of the table by that dimension: suppression is decided on the whole table and the
     slice read from it, so the filtered view and the `--by region` view hide the same cells
     (two different patterns would give each other's hidden cells away)."""
+    chosen = {d: v[0] for d, v in request.filters.items()
+              if len(v) == 1 and d in indicator.disaggregations and d in request.by}
+    if chosen and request.threshold is not None:
+        # `--region TJ-KT --by region`: the TJ-KT row of the whole `--by region` table (a
+        # one-row table of its own would show a cell the full table hides), whose own total
+        # is that row
+        wider = replace(request, filters={
+            d: v for d, v in request.filters.items() if d not in chosen})
+        table = _disclosed_cells(frames, wider, indicator, catalogue)
+        sliced = table.filter(pl.all_horizontal(pl.col(d) == v for d, v in chosen.items()))
+        if not sliced.is_empty():
+            return pl.concat([sliced, sliced.with_columns(pl.lit(TOTAL).alias(d)
+                                                          for d in chosen)])
     slices = {d: v[0] for d, v in request.filters.items()
               if len(v) == 1 and d in indicator.disaggregations and d not in request.by}
     if slices and request.threshold is not None:
@@ -244,6 +259,12 @@ def _disclosed_cells(frames: Mapping[str, pl.DataFrame], request: Request, indic
         if dim not in by:
             cells = cells.with_columns(pl.lit(TOTAL).alias(dim))
     cells = _disclose(cells, list(request.by), indicator, request.threshold)
+    for inner, outer in NESTED.items():
+        if inner in request.by and outer in request.by:
+            # A district lies in one region: its margin over regions repeats its cell, which
+            # complementary suppression may have withheld (and the other regions' cells of it
+            # are structural zeros): leave those margins out.
+            cells = cells.filter((pl.col(outer) != TOTAL) | (pl.col(inner) == TOTAL))
     return cells.with_columns(
         pl.struct("value", "status", "suppression")
         .map_elements(lambda s: format_value(s["value"], indicator.unit, s["status"],
@@ -602,11 +623,13 @@ def format_value(value: float | None, unit: str, status: str, suppression: str |
 # --------------------------------------------------------------------------------------- targets
 def _with_targets(cells: pl.DataFrame, frames: Mapping[str, pl.DataFrame], request: Request,
                   indicator: Indicator) -> pl.DataFrame:
-    """Baseline, target and achievement on the total row, for calendar-year periods."""
+    """Baseline, target and achievement on the total row, for calendar-year periods. Targets
+    are national: a request filtered to a region (or any other slice) gets none."""
     none = pl.lit(None, pl.Float64)
     targets = frames.get(TARGETS)
     baseline = target = None
-    if targets is not None and request.period.kind == YEAR and not targets.is_empty():
+    if (targets is not None and request.period.kind == YEAR and not targets.is_empty()
+            and not request.filters):
         row = targets.filter(pl.col("indicator") == indicator.code,
                              pl.col("year") == request.period.year)
         if row.height:
@@ -625,3 +648,65 @@ def _with_targets(cells: pl.DataFrame, frames: Mapping[str, pl.DataFrame], reque
         (pl.when(total).then(achievement).otherwise(none) if achievement is not None else none)
         .cast(pl.Float64).alias("achievement"),
     )
+
+
+# ----------------------------------------------------------------------------------- series
+def guard_series(results: pl.DataFrame, threshold: int | None,
+                 catalogue: Catalogue = CATALOGUE) -> pl.DataFrame:
+    """Disclosure control across the periods of a trend (the total rows of one evaluation per
+    period, as sparklines and trend charts show them), for an audience with a threshold.
+
+    - A flow (people moving in the period): the periods add up to a total shown elsewhere (the
+      months to the year), so a single withheld period could be recovered by subtraction; the
+      smallest other period is withheld with it (complementary suppression over time).
+    - A stock or cumulative count: the change between two periods is itself a count of people
+      (the same rule as the tiles' comparisons, `_guard_differences`). Walking back from the
+      latest period (the one a tile shows), a period whose value differs from the next shown
+      one by 1 … threshold − 1 is withheld.
+    """
+    if threshold is None or results.is_empty():
+        return results
+    parts = []
+    for (code,), part in results.group_by("indicator", maintain_order=True):
+        indicator = catalogue.indicators.get(code)
+        if indicator is None or indicator.disclosure != "count":
+            parts.append(part)
+            continue
+        semantics = catalogue.measures[indicator.numerator].semantics
+        part = part.sort("period")
+        hide = (_series_flow(part) if semantics == "flow"
+                else _series_stock(part, threshold))
+        if hide:
+            withheld = pl.int_range(pl.len()).is_in(sorted(hide))
+            part = part.with_columns(
+                pl.when(withheld).then(None).otherwise(pl.col("value")).alias("value"),
+                pl.when(withheld).then(pl.lit(SUPPRESSED)).otherwise(pl.col("status"))
+                .alias("status"),
+                pl.when(withheld).then(pl.lit("suppressed")).otherwise(pl.col("display"))
+                .alias("display"))
+            part = disclosure.scrub(part, ["value"])
+        parts.append(part)
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+def _series_flow(part: pl.DataFrame) -> set[int]:
+    statuses, values = part.get_column("status").to_list(), part.get_column("value").to_list()
+    withheld = [i for i, status in enumerate(statuses) if status == SUPPRESSED]
+    shown = [(values[i], i) for i, status in enumerate(statuses)
+             if status == OK and values[i] is not None]
+    if len(withheld) != 1 or not shown:
+        return set()
+    return {min(shown)[1]}
+
+
+def _series_stock(part: pl.DataFrame, threshold: int) -> set[int]:
+    statuses, values = part.get_column("status").to_list(), part.get_column("value").to_list()
+    hide, anchor = set(), None
+    for i in range(len(values) - 1, -1, -1):
+        if statuses[i] != OK or values[i] is None:
+            continue
+        if anchor is not None and 1 <= abs(values[i] - anchor) < threshold:
+            hide.add(i)
+            continue
+        anchor = values[i]
+    return hide

@@ -33,7 +33,7 @@ from data_access import cache, plan
 from data_access.config import disclosure_thresholds
 from data_access.engine import WarehouseUnavailable
 from pages import _plan_figures as figures
-from pages._context import current_context, current_user_label
+from pages._context import current_user_label, current_viewer, require_page
 
 EMPTY_SENTENCE = (
     "No joint-plan activities yet — import the workplan (`hamkori workplan import plan.xlsx`, "
@@ -131,7 +131,8 @@ def post(activity_id: str, audience: str) -> None:
 
     posted = attempt(
         lambda engine: plan.post_update(engine, activity_id, draft, audience=audience,
-                                        user=current_user_label(), seen_update_no=seen),
+                                        user=current_user_label(), seen_update_no=seen,
+                                        mode=current_viewer().mode),
         f"Update {seen + 1} of {activity_id} posted and signed for {agency}. It counts for "
         f"reporting once {other} signs it off.",
         conflict)
@@ -152,7 +153,8 @@ def sign(activity_id: str, update_no: int, batch_id: int, audience: str) -> None
     agency = plan.agency_of(audience)
     attempt(
         lambda engine: plan.sign_off(engine, activity_id, update_no, audience=audience,
-                                     user=current_user_label(), seen_batch=batch_id),
+                                     user=current_user_label(), seen_batch=batch_id,
+                                     mode=current_viewer().mode),
         f"Update {update_no} of {activity_id} signed off for {agency}: it now counts for "
         "reporting.",
         lambda message: flash("warning", message))
@@ -164,7 +166,7 @@ def send_back(activity_id: str, update_no: int, batch_id: int, audience: str) ->
     attempt(
         lambda engine: plan.return_update(engine, activity_id, update_no, audience=audience,
                                           user=current_user_label(), seen_batch=batch_id,
-                                          comment=comment),
+                                          comment=comment, mode=current_viewer().mode),
         f"Update {update_no} of {activity_id} returned by {agency} with your comment; the "
         "lead agency can post a corrected update.",
         lambda message: flash("warning", message))
@@ -414,7 +416,7 @@ def activity_versions_table(versions: pl.DataFrame) -> None:
 
 
 def render() -> None:
-    context = current_context()
+    context = require_page("plan-activity")
     audience = context.audience
     today = date.today()
     as_of = figures.as_of_for(context.year, today)

@@ -1,8 +1,9 @@
-"""Home: the headline indicators for the selected year and region.
+"""Overview: the headline of every theme on one screen, for the selected year and region.
 
-Values come from the indicator engine through the cached loader, with disclosure control already
-applied for the audience; this page only lays them out and says where each comes from. Missing
-data is said in words, never shown as 0.
+Each tile shows the value as the audience may see it, the change on the previous year, the
+target where one was set, a sparkline of the years before, the definition on hover and the
+source underneath; then the three figures that changed most, in sentences. Missing data is said
+in words, never shown as 0.
 """
 
 from __future__ import annotations
@@ -10,84 +11,84 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from data_access import cache
-from data_access import datasets as ds
 from metrics.catalogue import CATALOGUE
-from metrics.engine import NO_DATA
-from metrics.periods import YEAR, Period
-from pages._context import current_context
+from metrics.engine import NO_DATA, OK, format_value
+from pages import _view as view
 
-#: Tiles in rows: (section title, indicator codes).
+#: Tiles in rows: (section title, indicator codes). An audience sees the ones it may (DOMAIN §1).
 SECTIONS: list[tuple[str, list[str]]] = [
-    ("Population", ["POP.POC", "POP.REF", "POP.ASY"]),
-    ("Statelessness", ["STA.IDENTIFIED", "STA.RESOLVED"]),
-    ("Solutions and joint plan", ["SOL.RETURNS", "RST.SUBMITTED", "LOU.ACTIVE"]),
+    ("Population", ["POP.POC", "POP.REF", "POP.ASY", "POP.CHILDREN_PCT"]),
+    ("Asylum and durable solutions", ["ASY.APPLIED", "ASY.RRR", "SOL.RETURNS", "RST.SUBMITTED"]),
+    ("Education", ["EDU.GER_PRIMARY", "EDU.GPI", "EDU.OUT_OF_SCHOOL"]),
+    ("Statelessness and birth registration", ["STA.IDENTIFIED", "STA.RESOLVED",
+                                              "BRN.U5_REGISTERED_PCT"]),
+    ("Joint plan and funding", ["LOU.ACTIVE", "LOU.ON_TRACK_PCT", "FUND.RECEIVED_PCT"]),
 ]
 #: How a dataset is named in a "No … data" sentence.
 DATASET_NOUNS = {
-    "population": "population",
-    "statelessness": "statelessness",
-    "solutions": "voluntary return",
-    "resettlement": "resettlement",
-    "joint_plan": "joint-plan",
+    "population": "population", "asylum": "asylum", "statelessness": "statelessness",
+    "solutions": "voluntary return", "resettlement": "resettlement", "education": "education",
+    "birth_registration": "birth registration", "joint_plan": "joint-plan", "funding": "funding",
 }
-NO_DATA_HINT = "import a file or run `hamkori init --demo`"
-
-
-def dataset_of(code: str) -> str:
-    return CATALOGUE.source_of(CATALOGUE.indicator(code)).dataset
+#: Units whose changes are told as "rose from … to …" (counts of people and cases).
+COUNTED = ("persons", "cases")
 
 
 def noun(code: str) -> str:
-    dataset = dataset_of(code)
+    dataset = CATALOGUE.source_of(CATALOGUE.indicator(code)).dataset
     return DATASET_NOUNS.get(dataset, dataset)
 
 
 def no_data_sentence(nouns: list[str], year: int, where: str) -> str:
     """'No population or resettlement data for 2031 yet — import a file or …'."""
     listed = nouns[0] if len(nouns) == 1 else f"{', '.join(nouns[:-1])} or {nouns[-1]}"
-    return f"No {listed} data for {year}{where} yet — {NO_DATA_HINT}."
+    return f"No {listed} data for {year}{where} yet — {view.NO_DATA_HINT}."
 
 
-def source_caption(row: dict, year: int) -> str:
-    if row["status"] == NO_DATA:
-        return f"No {noun(row['indicator'])} data for {year} yet."
-    scope = " (national: no regional breakdown)" if "national figure" in row["note"] else ""
-    as_of = row["as_of"].isoformat() if row["as_of"] else "unknown"
-    stale = " (latest available)" if row["as_of"] and row["as_of"].year < year else ""
-    return f"Source: {ds.get(dataset_of(row['indicator'])).title}{scope}, data as of {as_of}{stale}"
+def largest_changes(rows: dict[str, dict], previous_label: str, count: int = 3) -> list[str]:
+    """The `count` counts that changed most on the previous period (relative change), as
+    sentences: 'Voluntary repatriation rose from 66 to 1,421 (+2,053 %) on 2024.'"""
+    changes = []
+    for row in rows.values():
+        value, before = row["value"], row["previous"]
+        if (row["status"] != OK or row["unit"] not in COUNTED or value is None or before is None
+                or before == 0 or value == before):
+            continue
+        changes.append((abs(value - before) / before, row))
+    sentences = []
+    for _, row in sorted(changes, key=lambda item: item[0], reverse=True)[:count]:
+        verb = "rose" if row["value"] > row["previous"] else "fell"
+        before = format_value(row["previous"], row["unit"], OK)
+        percent = (row["value"] - row["previous"]) / row["previous"] * 100
+        sentences.append(f"{row['name']} {verb} from {before} to {row['display']} "
+                         f"({percent:+.0f} %) on {previous_label}.")
+    return sentences
 
 
-context = current_context()
-# Only what this audience may see (DOMAIN §1): UNICEF gets no asylum, return or resettlement tiles.
-visible = {indicator.code for indicator in CATALOGUE.for_audience(context.audience)}
+ctx = view.header("Hamkori overview", "Headline figures of UNHCR and UNICEF in Tajikistan for")
+visible = {indicator.code for indicator in CATALOGUE.for_audience(ctx.audience)}
 sections = [(title, [c for c in codes if c in visible]) for title, codes in SECTIONS]
 sections = [(title, codes) for title, codes in sections if codes]
 shown_codes = tuple(code for _, codes in sections for code in codes)
-values = cache.indicator_values(Period(YEAR, context.year), context.audience,
-                                region=context.region, codes=shown_codes, compare=False)
-rows = {row["indicator"]: row for row in values.iter_rows(named=True)}
-where = f" in {context.region_name}" if context.region else ""
-
-st.title("Hamkori")
-st.caption(
-    f"Headline figures for **{context.year}**, {context.region_name}. Stocks are read at the "
-    "latest date up to 31 December; flows are summed over the year."
-)
+values = view.values(shown_codes)
+rows = view.totals(values)
+where = f" in {ctx.region_name}" if ctx.region else ""
 
 if values.filter(pl.col("status") != NO_DATA).is_empty():
-    st.info(f"No data for {context.year}{where} yet — {NO_DATA_HINT}.", icon=":material/info:")
+    st.info(f"No data for {ctx.year}{where} yet — {view.NO_DATA_HINT}.", icon=":material/info:")
 else:
+    st.caption("Stocks are read at the latest date up to 31 December; flows are summed over the "
+               "year; school years are those begun by then. Changes are on the year before.")
     missing = list(dict.fromkeys(noun(code) for code in shown_codes
                                  if rows[code]["status"] == NO_DATA))
     if missing:
-        st.info(no_data_sentence(missing, context.year, where), icon=":material/info:")
+        st.info(no_data_sentence(missing, ctx.year, where), icon=":material/info:")
+    sentences = largest_changes(rows, str(ctx.year - 1))
+    if sentences:
+        st.subheader("What changed most")
+        st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
+    trend = view.series(shown_codes, view.years_up_to(ctx, first=ctx.year - 6))
+    lines = view.sparklines(trend)
     for title, codes in sections:
         st.subheader(title)
-        for column, code in zip(st.columns(len(codes)), codes, strict=True):
-            row = rows[code]
-            indicator = CATALOGUE.indicator(code)
-            shown = "—" if row["status"] == NO_DATA else row["display"]
-            with column:
-                st.metric(indicator.name, shown, border=True, help=indicator.definition)
-                st.caption(source_caption(row, context.year))
+        view.tiles(rows, codes, per_row=4, sparklines=lines, compared_with=str(ctx.year - 1))

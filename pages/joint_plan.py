@@ -19,7 +19,7 @@ import streamlit as st
 
 from data_access import cache, plan
 from pages import _plan_figures as figures
-from pages._context import current_context
+from pages._context import audit_event, require_page
 
 EMPTY_SENTENCE = (
     "No joint-plan activities yet — import the workplan (`hamkori workplan import plan.xlsx`, "
@@ -174,13 +174,14 @@ def workplan_download(audience: str, as_of: date) -> None:
         "Download the workplan (XLSX)", cache.workplan_xlsx(audience),
         file_name=f"hamkori-workplan-{as_of.isoformat()}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:", on_click="ignore",
+        icon=":material/download:", on_click=audit_event,
+        args=("export", "workplan (XLSX)", f"as {audience}, status as of {as_of.isoformat()}"),
         help="Sheets `activities` and `updates` (internal narratives included): the file "
         "`hamkori workplan import` reads back.")
 
 
 def render() -> None:
-    context = current_context()
+    context = require_page("plan")
     today = date.today()
     as_of = figures.as_of_for(context.year, today)
     as_of_label = "Today" if as_of == today else "As of"

@@ -60,14 +60,16 @@ def _streamlit_command() -> list[str]:
 @contextlib.contextmanager
 def streamlit_server(app_path: str | os.PathLike, env: Mapping[str, str] | None = None, *,
                      timeout: float = 60.0, cwd: str | os.PathLike = REPO_ROOT,
-                     extra_args: tuple[str, ...] = ()) -> Iterator[str]:
-    """Run `streamlit run app_path` headless on a free port; yield its base URL.
+                     extra_args: tuple[str, ...] = (), port: int | None = None,
+                     log_path: str | os.PathLike | None = None) -> Iterator[str]:
+    """Run `streamlit run app_path` headless on a free port (or `port`); yield its base URL.
 
     `env` is added to the current environment (e.g. HAMKORI_WAREHOUSE_URL). The server runs in
     its own process group, which is terminated (then killed) on exit. If it does not answer
     `/_stcore/health` with "ok" within `timeout` seconds, RuntimeError carries its output.
+    With `log_path`, the server's output (stdout and stderr) is written there to be read.
     """
-    port = free_port()
+    port = port or free_port()
     cmd = [
         *_streamlit_command(), "run", str(app_path),
         "--server.headless", "true",
@@ -80,7 +82,9 @@ def streamlit_server(app_path: str | os.PathLike, env: Mapping[str, str] | None 
     full_env = {**os.environ, **(env or {})}
     full_env.setdefault("PYTHONUNBUFFERED", "1")
     base_url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile(mode="w+", prefix="streamlit-") as log:
+    opened = (open(log_path, "w+") if log_path  # noqa: SIM115 - closed by the `with`
+              else tempfile.TemporaryFile(mode="w+", prefix="streamlit-"))
+    with opened as log:
         proc = subprocess.Popen(cmd, cwd=str(cwd), env=full_env, stdout=log,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)

@@ -7,6 +7,8 @@
 - `warehouse_url` / `any_engine`: the same test on both backends (ids `sqlite`, `postgres`).
 - `chromium` (session) / `browser_page`: a Playwright page in Debian's Chromium, collecting
   console errors in `page.console_errors`.
+- `demo_mode` (autouse): HAMKORI_DEMO=1 and no HAMKORI_ENV, so AppTest and browser runs use the
+  demo audience switch; the sign-in tests switch demo mode off.
 
 Tests using the PostgreSQL or browser fixtures get the `postgres` / `browser` marker
 automatically, so `-m "not postgres and not browser"` gives the quick suite.
@@ -23,6 +25,17 @@ from data_access.warehouse import upgrade
 
 POSTGRES_FIXTURES = {"postgres_server", "pg_url"}
 BROWSER_FIXTURES = {"chromium", "browser_page"}
+
+
+@pytest.fixture(autouse=True)
+def demo_mode(monkeypatch):
+    """Tests run the app in demo mode (the audience switch, `?audience=` in the URL), never as
+    production; sign-in tests switch it off (`monkeypatch.setenv("HAMKORI_DEMO", "0")`)."""
+    monkeypatch.setenv("HAMKORI_DEMO", "1")
+    monkeypatch.delenv("HAMKORI_ENV", raising=False)
+    monkeypatch.delenv("HAMKORI_SESSION_HOURS", raising=False)
+    monkeypatch.delenv("HAMKORI_UPLOAD_MAX_MB", raising=False)
+    monkeypatch.delenv("HAMKORI_UPLOAD_MAX_ROWS", raising=False)
 
 
 @pytest.fixture

@@ -157,7 +157,13 @@ def test_headline_numbers(filled, audience):
     }
     if audience == "unicef":  # DOMAIN §1: no asylum, return or resettlement figures
         del expected[RETURNS], expected[RST]
-    assert metrics(at) == expected
+    shown = metrics(at)
+    assert {label: shown.get(label) for label in expected} == expected
+    assert shown["Children among persons of concern"] == "0.0 %"  # adults only, a real 0
+    for missing in ("Gross enrolment, primary", "Out-of-school children", "Funding received",
+                    "Children under 5 with a registered birth"):
+        assert shown[missing] == "—"  # no such data: not 0
+    assert ("New asylum applications" in shown) == (audience != "unicef")
     captions = texts(at.caption)
     assert "Source: Population (stock at a date), data as of 2024-12-31" in captions
     assert "Source: Statelessness cases, data as of 2024-09-01" in captions  # last event
@@ -178,7 +184,8 @@ def test_empty_warehouse_says_so(empty, audience):
     assert not at.exception
     assert not at.error
     year = date.today().year
-    assert f"No data for {year} yet — import a file or run `hamkori init --demo`." in texts(at.info)
+    assert (f"No data for {year} yet — import a file on the data page or with "
+            "`hamkori import`.") in texts(at.info)
     assert "0" not in metrics(at).values()
     assert not at.metric
 
@@ -253,14 +260,15 @@ def test_filters_come_from_the_url(filled):
     assert shown[ASY] == "0"  # the 2023 snapshot exists: a real zero
     assert shown[STA_ID] == "—"  # no statelessness cases in Dushanbe: missing, not 0
     assert shown[RETURNS] == "—"
-    assert "No statelessness, voluntary return or resettlement data for 2023 in Dushanbe yet" \
-        in texts(at.info)
+    assert ("No asylum, voluntary return, resettlement, education, statelessness, birth "
+            "registration, joint-plan or funding data for 2023 in Dushanbe yet") in texts(at.info)
 
 
 def test_region_without_breakdown_is_marked_national(filled):
     at = run_app("unhcr", region="Sughd")
     assert metrics(at)[RST] == "40"
-    assert "Resettlement cases (national: no regional breakdown)" in texts(at.caption)
+    assert ("Source: Resettlement cases, data as of 2024-03-01. National figure (no regional "
+            "breakdown).") in texts(at.caption)
     assert metrics(at)[POC] == "3"
 
 
@@ -318,6 +326,7 @@ def test_every_page_has_a_url_path_streamlit_cannot_guess():
         node for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8")))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
         and node.func.attr == "Page"
+        and isinstance(node.args[0], ast.Constant)  # file pages; callables (gate, refusals) aside
     ]
     assert pages
     for call in pages:

@@ -109,6 +109,9 @@ CASES = [
     case("RST.ACCEPTANCE", "2025-Q1", 2 / 3 * 100),  # accepted 2 / (2 + 1 rejected)
     case("RST.ACCEPTANCE", "2025", 50),  # 2 / (2 + 2); counting the withdrawn one: 2 / 5
     case("RST.ACCEPTANCE", "2025-05", None, NOT_AVAILABLE),  # only a withdrawn decision
+    case("RST.ACCEPTED_CASES", "2025-Q1", 2),  # 2025-02-20 and 2025-03-01
+    case("RST.ACCEPTED_CASES", "2025-Q2", 0),  # a rejection and a withdrawal only
+    case("RST.DEPARTED_CASES", "2025-Q2", 4),  # 1 + 1 + 2
     case("RST.DAYS_TO_DECIDE", "2025-Q1", 40),  # 30, 40, 60
     case("RST.DAYS_TO_DECIDE", "2025", 50),  # 30, 40, 60, 90 -> (40 + 60) / 2
     case("RST.DAYS_TO_DECIDE", "2025-05", None, NOT_AVAILABLE),  # withdrawn only: no decision
@@ -254,6 +257,16 @@ def test_stock_by_region_gives_cells_and_a_total_row_last():
     result = run("POP.POC", "2025-Q2", by=("region",))
     assert result["region"].to_list() == ["TJ-DU", "TJ-KT", "TJ-RA", "TJ-SU", TOTAL]
     assert result["value"].to_list() == [60, 3, 30, 7, 100]  # 60 + 3 + 30 + 7 = 100
+
+
+def test_resolutions_by_kind_split_confirmed_and_acquired():
+    # up to 2025-06-30: acquired 3 (2024) + 1, confirmed 2; in 2025-Q2: confirmed 2, acquired 1
+    result = cells(run("STA.RESOLVED", "2025-Q2", by=("resolution",)), "resolution")
+    assert {k: r["value"] for k, r in result.items()} == {"acquired": 4, "confirmed": 2,
+                                                          "Total": 6}
+    result = cells(run("STA.RESOLVED_PERIOD", "2025-Q2", by=("resolution",)), "resolution")
+    assert {k: r["value"] for k, r in result.items()} == {"acquired": 1, "confirmed": 2,
+                                                          "Total": 3}
 
 
 def test_stock_by_district_labels_a_missing_district_unknown():
@@ -579,6 +592,69 @@ def test_targets_and_achievement_on_the_total_row_of_a_year():
     by_region = run("POP.POC", "2025", frames=frames, by=("region",))
     assert by_region.filter(pl.col("region") != TOTAL)["target"].null_count() == 4
     assert by_region.filter(pl.col("region") == TOTAL)["target"].item() == 120
+
+
+def test_targets_are_national_so_a_region_gets_none():
+    row = one("POP.POC", "2025", frames=with_frames(targets=TARGETS),
+              filters={"region": ("TJ-DU",)})
+    assert row["value"] == 60
+    assert (row["baseline"], row["target"], row["achievement"]) == (None, None, None)
+
+
+def test_a_region_filter_on_a_table_by_region_reads_the_whole_table_s_pattern():
+    # by region for donors (2025-Q2): DU 60, KT 3 (<5), RA 30, SU 7 (withheld with it)
+    full = cells(run("POP.POC", "2025-Q2", "donor", by=("region",)), "region")
+    assert (full["TJ-KT"]["display"], full["TJ-SU"]["status"]) == ("<5", SUPPRESSED)
+    for region in ("TJ-SU", "TJ-DU"):
+        alone = cells(run("POP.POC", "2025-Q2", "donor", by=("region",),
+                          filters={"region": (region,)}), "region")
+        assert set(alone) == {region, TOTAL}
+        for row in alone.values():  # the region's row, and its own total (the same cell)
+            assert (row["value"], row["status"]) == (full[region]["value"],
+                                                     full[region]["status"])
+    unhcr = cells(run("POP.POC", "2025-Q2", by=("region",), filters={"region": ("TJ-SU",)}),
+                  "region")
+    assert unhcr["TJ-SU"]["value"] == 7  # no threshold: exact, as before
+
+
+def test_districts_by_region_leave_out_the_district_margins_over_regions():
+    result = run("POP.POC", "2025-Q2", "unicef", by=("region", "district"))
+    margins = result.filter((pl.col("region") == TOTAL) & (pl.col("district") != TOTAL))
+    assert margins.is_empty()
+    assert result.filter((pl.col("region") == TOTAL) & (pl.col("district") == TOTAL))[
+        "value"].item() == 100
+
+
+def series_rows(code: str, values: list[float | None]) -> pl.DataFrame:
+    return pl.DataFrame([
+        {"indicator": code, "period": f"2025-{i + 1:02d}", "value": v,
+         "status": SUPPRESSED if v is None else OK, "display": "<5" if v is None else f"{v:.0f}"}
+        for i, v in enumerate(values)])
+
+
+def test_a_single_withheld_month_takes_the_smallest_other_month_with_it():
+    from metrics.engine import guard_series
+
+    guarded = guard_series(series_rows("SOL.RETURNS", [30.0, None, 12.0, 0.0, 40.0]), 5)
+    assert guarded["status"].to_list() == [OK, SUPPRESSED, OK, SUPPRESSED, OK]  # the real 0
+    assert guarded["value"].to_list() == [30.0, None, 12.0, None, 40.0]
+    two = series_rows("SOL.RETURNS", [30.0, None, None, 40.0])
+    assert guard_series(two, 5)["value"].to_list() == [30.0, None, None, 40.0]  # already two
+    assert guard_series(series_rows("SOL.RETURNS", [30.0, None]), None)["value"].to_list() \
+        == [30.0, None]  # no threshold, no change
+
+
+def test_a_stock_trend_hides_a_year_that_changed_by_a_small_count():
+    from metrics.engine import guard_series
+
+    # 2025 (the tile) 251; 2024 255 (a change of 4: hidden); 2023 262 (11 from 251: shown);
+    # 2022 260 (2 from 262: hidden); 2021 240 (shown)
+    stock = series_rows("POP.POC", [240.0, 260.0, 262.0, 255.0, 251.0])
+    guarded = guard_series(stock, 5)
+    assert guarded["value"].to_list() == [240.0, None, 262.0, None, 251.0]
+    assert guarded["display"].to_list()[1] == "suppressed"
+    rates = series_rows("POP.CHILDREN_PCT", [40.0, 41.0])
+    assert guard_series(rates, 5)["value"].to_list() == [40.0, 41.0]  # not a count
 
 
 def test_no_targets_outside_year_periods():

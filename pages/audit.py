@@ -1,0 +1,66 @@
+"""Audit log (data manager): who did what, when, as which audience — read and filter.
+
+Sign-ins (and refused ones), pages opened and refused, uploads (and refused ones), rollbacks,
+joint-plan posts, sign-offs and returns, and exports, from `data_access.audit`. Read fresh on
+every run (never cached). The table itself cannot be downloaded (the built-in export is off).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+import streamlit as st
+
+from data_access import audit, cache
+from pages._context import AUDIENCES, require_page
+
+COLUMNS = {
+    "at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss"),
+    "user_name": st.column_config.TextColumn("Who"),
+    "audience": st.column_config.TextColumn("Audience"),
+    "mode": st.column_config.TextColumn("How known", help="oidc: signed in; demo: the demo "
+                                        "switch (not verified); cli: the command line"),
+    "action": st.column_config.TextColumn("Action"),
+    "target": st.column_config.TextColumn("What"),
+    "detail": st.column_config.TextColumn("Detail", width="large"),
+}
+LIMIT = 5000
+
+
+def render() -> None:
+    require_page("audit-log")
+    st.title("Audit log")
+    st.caption("Every sign-in, page opened or refused, upload, rollback, joint-plan change and "
+               "export, newest first (times in UTC).")
+    url = cache.warehouse_status().url
+    known_users = cache.guarded(lambda: audit.users(cache.engine(url)))
+
+    left, middle, right = st.columns(3)
+    today = date.today()
+    days = left.date_input("Days", (today - timedelta(days=30), today), max_value=today,
+                           key="audit.days")
+    actions = middle.multiselect("Actions", list(audit.ACTIONS), key="audit.actions",
+                                 format_func=lambda a: f"{a} — {audit.ACTIONS[a]}")
+    audiences = right.multiselect("Audiences", list(AUDIENCES), key="audit.audiences")
+    left, right = st.columns(2)
+    users = left.multiselect("People", known_users, key="audit.users")
+    text = right.text_input("Page, dataset, file or detail contains", key="audit.text")
+    start, end = (days[0], days[-1]) if isinstance(days, list | tuple) and days else (None, None)
+
+    events = cache.guarded(lambda: audit.events(
+        cache.engine(url), start=start, end=end, users=users or None, actions=actions or None,
+        audiences=audiences or None, text=text.strip() or None, limit=LIMIT))
+    if events.is_empty():
+        st.info("No event matches these filters.", icon=":material/info:")
+        return
+    shown = "" if events.height < LIMIT else f" (the newest {LIMIT:,}; narrow the filters)"
+    st.markdown(f"**{events.height:,} events**{shown}")
+    summary = (events.group_by("action").agg(pl.len().alias("events"))
+               .sort(["events", "action"], descending=[True, False]))
+    st.caption(" · ".join(f"{row['action']}: {row['events']:,}"
+                          for row in summary.iter_rows(named=True)))
+    st.dataframe(events.drop("id"), column_config=COLUMNS, hide_index=True)
+
+
+render()

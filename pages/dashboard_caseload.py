@@ -1,0 +1,101 @@
+"""Caseload: persons of concern by type and origin, over time, where they live, by age and sex.
+
+Answers "How many refugees and asylum-seekers do we serve, from where, where do they live, how
+many are children?" (DOMAIN §1). Stocks are read at the latest snapshot up to the end of the
+selected year; every value comes disclosed from the engine.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from data_access import reference as ref
+from metrics.engine import OK
+from pages import _figures as fig
+from pages import _view as view
+
+TILES = ["POP.POC", "POP.REF", "POP.ASY", "POP.STA", "POP.CHILDREN_PCT", "POP.FEMALE_PCT"]
+TREND = ["POP.REF", "POP.ASY", "POP.STA"]
+TOP_ORIGINS = 8
+TOP_DISTRICTS = 15
+
+ctx = view.header("Caseload", "Persons of concern at the end of")
+values = view.values(TILES)
+rows = view.totals(values)
+
+if not view.has_values(view.of(values, "POP.POC")):
+    view.say_no_data("population", ctx)
+    st.stop()
+
+view.tiles(rows, TILES, per_row=3, compared_with=str(ctx.year - 1))
+
+left, right = st.columns(2)
+with left:
+    by_type = view.values(["POP.POC"], by=["population_type"], compare=False)
+    view.chart(fig.bars(by_type, "population_type", title="By population type", unit="persons",
+                        names=ref.POPULATION_TYPES), key="by-type")
+    view.figures(by_type, title="Persons of concern by population type", by=["population_type"],
+                 key="by-type", indicator="POP.POC")
+with right:
+    by_origin = view.values(["POP.POC"], by=["origin"], compare=False)
+    cells = by_origin.filter(by_origin["origin"] != view.TOTAL)
+    top = set(cells.sort("value", descending=True, nulls_last=True)
+               .head(TOP_ORIGINS).get_column("origin").to_list())
+    shown = by_origin.filter(by_origin["origin"].is_in(top | {view.TOTAL}))
+    view.chart(fig.bars(shown, "origin", title="By country of origin", unit="persons",
+                        names=lambda code: view.name_of("origin", code)), key="by-origin")
+    if len(cells) > TOP_ORIGINS:
+        st.caption(f"The {TOP_ORIGINS} largest of {len(cells)} countries of origin; every "
+                   "country is in the figures below.")
+    view.figures(by_origin, title="Persons of concern by country of origin", by=["origin"],
+                 key="by-origin", indicator="POP.POC")
+
+st.subheader("Over time")
+trend = view.series(TREND, view.years_up_to(ctx))
+if view.has_values(trend):
+    view.chart(fig.trend(trend, title="Refugees, asylum-seekers and stateless persons at the end "
+                         "of each year", unit="persons"), key="trend")
+    view.figures(trend, title="Population at the end of each year", by=[], key="trend")
+else:
+    st.info("No population figures for the years before.", icon=":material/info:")
+
+st.subheader("Where they live")
+districts = view.may_break_down("POP.POC", "district")
+if districts:
+    # Districts sit inside regions: one region x district grid is suppressed as a whole, so a
+    # small district cannot be recovered from its region's total (DOMAIN §7).
+    grid = view.values(["POP.POC"], by=["region", "district"], compare=False, region=False)
+    by_region = grid.filter(pl.col("district") == view.TOTAL).drop("district")
+    by_district = grid.filter(
+        (pl.col("district") != view.TOTAL) & (pl.col("region") != view.TOTAL)
+        & ~((pl.col("status") == OK) & (pl.col("value") == 0)))  # districts of other regions
+    if ctx.region:
+        by_district = by_district.filter(pl.col("region") == ctx.region)
+else:
+    by_region = view.values(["POP.POC"], by=["region"], compare=False, region=False)
+view.chart(fig.region_map(by_region, view.cache.boundary_shapes(),
+                          title="Persons of concern by region", unit="persons"), key="map")
+if ctx.region:
+    st.caption("Every region, whatever the region filter, so that the map compares them.")
+view.figures(by_region, title="Persons of concern by region", by=["region"], key="by-region",
+             indicator="POP.POC")
+if districts:
+    top = set(by_district.sort("value", descending=True, nulls_last=True)
+              .head(TOP_DISTRICTS).get_column("district").to_list())
+    view.chart(fig.bars(by_district.filter(pl.col("district").is_in(top)), "district",
+                        title=f"The {TOP_DISTRICTS} districts with most persons of concern",
+                        unit="persons"), key="by-district")
+    view.figures(by_district, title="Persons of concern by district", by=["region", "district"],
+                 key="by-district", indicator="POP.POC")
+else:
+    st.caption("District figures are not shared with this audience: regions only.")
+
+st.subheader("Age and sex")
+pyramid = view.values(["POP.POC"], by=["sex", "age_group"], compare=False)
+view.chart(fig.pyramid(pyramid, title="Persons of concern by age and sex"), key="pyramid")
+unknown = pyramid.filter((pyramid["age_group"] == "unknown") & (pyramid["sex"] == view.TOTAL))
+if not unknown.is_empty() and unknown["display"][0] not in ("0", "no data"):
+    st.caption(f"Age unknown: {unknown['display'][0]} persons (not drawn).")
+view.figures(pyramid, title="Persons of concern by sex and age group", by=["sex", "age_group"],
+             key="pyramid", indicator="POP.POC")
