@@ -40,6 +40,7 @@ from pages._context import (
     resolve_viewer,
     set_context,
     set_viewer,
+    sign_in_configured,
 )
 
 _LOG = logging.getLogger("hamkori.app")
@@ -117,14 +118,17 @@ def hidden_as(page: st.Page, body: Callable[[], None]) -> st.Page:
                    visibility="hidden")
 
 
-def refuse_to_start(problem: auth.ConfigurationError) -> None:
+def refuse_to_start(problem: auth.ConfigurationError, *, private: bool = False) -> None:
     """A configuration Hamkori must not run with (demo mode in production, a malformed role
-    map): one message, nothing else."""
+    map): one message, nothing else. A `private` problem (the role map, which names people) is
+    told in the server log only."""
     _LOG.error("Hamkori refuses to serve: %s", problem)
+    shown = ("The sign-in settings of this server are not valid; the data manager finds the "
+             "reason in the server log." if private else str(problem))
 
     def body() -> None:
         st.title("Hamkori cannot start")
-        st.error(str(problem), icon=":material/gpp_bad:")
+        st.error(shown, icon=":material/gpp_bad:")
 
     only_page(body)
 
@@ -191,7 +195,7 @@ def navigation_for(role: str) -> dict[str, list[st.Page]]:
 
 
 try:
-    settings = auth.check(auth.settings())
+    settings = auth.check(auth.settings(), sign_in_configured())
 except auth.ConfigurationError as problem:
     refuse_to_start(problem)
 
@@ -211,7 +215,7 @@ if settings.demo:
 try:
     viewer = resolve_viewer(settings, requested_audience)
 except auth.ConfigurationError as problem:
-    refuse_to_start(problem)
+    refuse_to_start(problem, private=True)
 set_viewer(viewer)
 if viewer.role is None:
     gate(viewer)

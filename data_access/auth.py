@@ -99,13 +99,25 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
     )
 
 
-def check(current: Settings) -> Settings:
-    """Refuse what must never run: demo mode (no sign-in, not secured) in production."""
-    if current.demo and current.production:
+#: Environments in which demo mode may run (anything else — production, prod, staging… —
+#: refuses it, so a misspelt `HAMKORI_ENV` cannot switch the protection off).
+DEMO_ENVIRONMENTS = ("development", "test", "demo")
+
+
+def check(current: Settings, sign_in_configured: bool = False) -> Settings:
+    """Refuse what must never run: demo mode (no sign-in, not secured) outside a development,
+    test or demo environment, or beside a configured identity provider (where it would let
+    anyone pick an audience past the sign-in)."""
+    if current.demo and current.environment not in DEMO_ENVIRONMENTS:
         raise ConfigurationError(
-            "Demo mode is switched on (HAMKORI_DEMO) but HAMKORI_ENV is production: Hamkori "
-            "refuses to serve refugee data without sign-in. Unset HAMKORI_DEMO and configure "
+            f"Demo mode is switched on (HAMKORI_DEMO) but HAMKORI_ENV is "
+            f"{current.environment!r}: Hamkori refuses to serve refugee data without sign-in "
+            f"outside {', '.join(DEMO_ENVIRONMENTS)}. Unset HAMKORI_DEMO and configure "
             "sign-in in .streamlit/secrets.toml ([auth] and [roles]).")
+    if current.demo and sign_in_configured:
+        raise ConfigurationError(
+            "Demo mode is switched on (HAMKORI_DEMO) while sign-in is configured ([auth] in "
+            "secrets.toml): the audience switch would bypass the sign-in. Unset HAMKORI_DEMO.")
     return current
 
 
@@ -118,16 +130,26 @@ class RoleMap:
     groups: Mapping[str, str] = field(default_factory=dict)
     domains: Mapping[str, str] = field(default_factory=dict)
     group_claim: str = "groups"
+    #: Trust an `email` claim that comes without `email_verified` (some providers, e.g. a
+    #: single-tenant Microsoft Entra, never send it). Off by default: only a verified address
+    #: matches the address and domain rules.
+    trust_unverified_email: bool = False
 
     @classmethod
     def from_config(cls, section: Mapping | None) -> RoleMap:
         """Read and check `[roles]`: `emails`, `groups`, `domains` tables (key → role) and
         `group_claim` (the identity-token claim listing the user's groups, default `groups`)."""
         section = dict(section or {})
-        unknown = set(section) - {"emails", "groups", "domains", "group_claim"}
+        unknown = set(section) - {"emails", "groups", "domains", "group_claim",
+                                  "trust_email_without_verification"}
         if unknown:
             raise ConfigurationError(f"[roles]: unknown key(s) {', '.join(sorted(unknown))} "
-                                     "(expected emails, groups, domains, group_claim)")
+                                     "(expected emails, groups, domains, group_claim, "
+                                     "trust_email_without_verification)")
+        trust = section.get("trust_email_without_verification", False)
+        if not isinstance(trust, bool):
+            raise ConfigurationError("[roles] trust_email_without_verification must be true or "
+                                     "false")
         tables = {}
         for name in ("emails", "groups", "domains"):
             table = section.get(name) or {}
@@ -148,11 +170,22 @@ class RoleMap:
         claim = section.get("group_claim", "groups")
         if not isinstance(claim, str) or not claim.strip():
             raise ConfigurationError("[roles] group_claim must be the name of a claim, e.g. groups")
-        return cls(tables["emails"], tables["groups"], tables["domains"], claim.strip())
+        return cls(tables["emails"], tables["groups"], tables["domains"], claim.strip(), trust)
 
     @property
     def empty(self) -> bool:
         return not (self.emails or self.groups or self.domains)
+
+
+def sign_in_in_file(path: Path) -> bool:
+    """Whether a secrets.toml file configures sign-in (an `[auth]` section)."""
+    if not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        try:
+            return bool(tomllib.load(handle).get("auth"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigurationError(f"{path}: not valid TOML ({exc})") from None
 
 
 def role_map_from_file(path: Path) -> RoleMap:
@@ -195,13 +228,16 @@ def resolve(claims: Mapping, role_map: RoleMap) -> Identity:
     """The role the identity token's `claims` give under `role_map` (deny by default).
 
     Precedence: the exact e-mail address, then the groups (the broadest matching role), then the
-    e-mail's domain. An address the provider marks unverified (`email_verified = false`) is not
-    trusted for address or domain rules."""
+    e-mail's domain. Address and domain rules read the `email` claim only, and only when the
+    provider says it is verified (`email_verified` true; without the claim only if the role map
+    trusts such addresses): `preferred_username` is chosen by the user and never matches."""
     email = _claim_text(claims, "email").lower()
-    if not email:
-        email = _claim_text(claims, "preferred_username").lower()
-    name = _claim_text(claims, "name") or email
-    trusted = claims.get("email_verified") is not False and "@" in email
+    name = _claim_text(claims, "name") or email or _claim_text(claims, "preferred_username")
+    verified = claims.get("email_verified")
+    if isinstance(verified, str):
+        verified = {"true": True, "false": False}.get(verified.strip().lower(), False)
+    trusted = "@" in email and (verified is True or (
+        verified is None and role_map.trust_unverified_email))
     if trusted and email in role_map.emails:
         return Identity(email, name, role_map.emails[email], f"e-mail {email}")
     matched = [(g, role_map.groups[g]) for g in _groups(claims, role_map.group_claim)

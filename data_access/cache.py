@@ -110,6 +110,10 @@ def _guarded(url: str, action: Callable[[], T]) -> T:
 @st.cache_data(ttl=DATA_VERSION_TTL, show_spinner=False)
 def _data_version(url: str) -> int:
     def read() -> int:
+        try:
+            make_url(url)
+        except ValueError as exc:  # e.g. a port that is not a number: not ArgumentError
+            raise ArgumentError(str(exc)) from None
         missing = _missing_sqlite_file(url)
         if missing is not None:
             raise WarehouseProblem(f"There is no warehouse at `{missing}` yet.")
@@ -235,14 +239,17 @@ def plan_history(activity_id: str, audience: str) -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _activity_versions(url: str, data_version: int, activity_id: str) -> pl.DataFrame:
-    return _read_plan(url, lambda connection: plan.activity_versions(connection, activity_id))
+def _activity_versions(url: str, data_version: int, audience: str, activity_id: str
+                       ) -> pl.DataFrame:
+    return _read_plan(url, lambda connection: plan.activity_versions(connection, activity_id,
+                                                                     audience))
 
 
-def activity_versions(activity_id: str) -> pl.DataFrame:
-    """Every version of an activity with who imported it, when, and what changed."""
+def activity_versions(activity_id: str, audience: str) -> pl.DataFrame:
+    """Every version of an activity with who imported it (staff for the agencies only), when,
+    and what changed."""
     status = warehouse_status()
-    return _activity_versions(status.url, status.data_version, activity_id)
+    return _activity_versions(status.url, status.data_version, audience, activity_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

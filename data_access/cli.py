@@ -283,10 +283,12 @@ def workplan_import(ctx: click.Context, file: Path, replace: bool, user: str | N
 
 @main.command()
 def check() -> None:
-    """Check the sign-in settings; refuse (exit 2) demo mode when HAMKORI_ENV=production."""
+    """Check the sign-in settings; refuse (exit 2) demo mode outside development, test or demo
+    environments, or beside a configured sign-in."""
     try:
-        current = auth.check(auth.settings())
-        role_map = auth.role_map_from_file(config.PROJECT_ROOT / ".streamlit" / "secrets.toml")
+        secrets = config.PROJECT_ROOT / ".streamlit" / "secrets.toml"
+        current = auth.check(auth.settings(), auth.sign_in_in_file(secrets))
+        role_map = auth.role_map_from_file(secrets)
     except auth.ConfigurationError as exc:
         _fail(str(exc), EXIT_UNAVAILABLE)
     if current.demo:

@@ -81,8 +81,12 @@ def sha256(data: bytes) -> str:
 
 def import_file(engine: Engine, dataset: str, source: Path | str | bytes, *, user: str,
                 file_name: str | None = None, replace: bool = False,
-                progress: Progress | None = None) -> ImportResult:
-    """Import one file (path or bytes) into `dataset`. Raises ImportRefused."""
+                progress: Progress | None = None,
+                after: Callable[[Connection, ImportResult], None] | None = None
+                ) -> ImportResult:
+    """Import one file (path or bytes) into `dataset`. Raises ImportRefused. `after` runs inside
+    the import's transaction once the rows are written (the audit line of an upload), so the
+    import and it are written together or not at all."""
     spec = ds.get(dataset)
     if isinstance(source, bytes):
         data = source
@@ -106,7 +110,8 @@ def import_file(engine: Engine, dataset: str, source: Path | str | bytes, *, use
         problems = pl.concat([_unknown_column_problems(spec, raw.unknown_columns), problems])
     if progress:
         progress("validated", raw.frame.height, raw.frame.height)
-    return _write(engine, spec, typed, problems, digest, file_name, user, replace, progress)
+    return _write(engine, spec, typed, problems, digest, file_name, user, replace, progress,
+                  after=after)
 
 
 def _unknown_column_problems(spec: ds.Dataset, names: list[str]) -> pl.DataFrame:
@@ -158,12 +163,15 @@ def _active_batch_with_hash(engine: Engine, dataset: str, digest: str) -> dict |
 
 def _write(engine: Engine, spec: ds.Dataset, typed: pl.DataFrame, problems: pl.DataFrame,
            digest: str, file_name: str, user: str, replace: bool,
-           progress: Progress | None, precondition: Precondition | None = None) -> ImportResult:
+           progress: Progress | None, precondition: Precondition | None = None,
+           after: Callable[[Connection, ImportResult], None] | None = None) -> ImportResult:
     _refuse_problems(file_name, typed, problems)
     with _writing(engine) as conn:
         if precondition is not None:
             precondition(conn)
         result = _write_in(conn, spec, typed, digest, file_name, user, replace, progress)
+        if after is not None:
+            after(conn, result)
     return result
 
 
@@ -342,8 +350,11 @@ def _supersede(conn: Connection, table, spec: ds.Dataset, keys: pl.DataFrame, ba
     return replaced
 
 
-def rollback(engine: Engine, batch_id: int, *, user: str) -> RollbackResult:
-    """Remove one batch exactly: its rows go, the rows it replaced come back."""
+def rollback(engine: Engine, batch_id: int, *, user: str,
+             after: Callable[[Connection, RollbackResult], None] | None = None
+             ) -> RollbackResult:
+    """Remove one batch exactly: its rows go, the rows it replaced come back. `after` runs in
+    the same transaction (the audit line)."""
     b = schema.import_batch
     with _writing(engine) as conn:
         batch = conn.execute(select(b).where(b.c.id == batch_id)).mappings().first()
@@ -370,10 +381,13 @@ def rollback(engine: Engine, batch_id: int, *, user: str) -> RollbackResult:
         analytics.rebuild(conn, batch["dataset"])
         for hook in POST_CHANGE_HOOKS:
             hook(conn, batch["dataset"])
-    message = f"rolled back batch {batch_id} ({batch['dataset']}): {removed:,} rows removed"
-    if restored:
-        message += f", {restored:,} earlier rows restored"
-    return RollbackResult(batch_id, batch["dataset"], removed, restored, message)
+        message = f"rolled back batch {batch_id} ({batch['dataset']}): {removed:,} rows removed"
+        if restored:
+            message += f", {restored:,} earlier rows restored"
+        result = RollbackResult(batch_id, batch["dataset"], removed, restored, message)
+        if after is not None:
+            after(conn, result)
+    return result
 
 
 def list_batches(engine: Engine, dataset: str | None = None) -> pl.DataFrame:

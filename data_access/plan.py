@@ -148,7 +148,24 @@ def _for_audience(frame: pl.DataFrame, audience: str) -> pl.DataFrame:
         pl.when(shared).then(pl.col("status_note")).otherwise(None).alias("status_note"),
         pl.lit(None, frame.schema["comment"]).alias("comment"),
     )
-    return scrub(withheld, list(WITHHELD_TEXTS))  # the withheld text must not travel at all
+    withheld = _agencies_for_people(withheld)
+    return scrub(withheld, [c for c in (*WITHHELD_TEXTS, *PEOPLE_COLUMNS)
+                            if c in withheld.columns])  # the withheld text must not travel
+
+
+#: Columns naming a member of staff: audiences outside the agencies read the agency instead.
+PEOPLE_COLUMNS = ("posted_by", "unhcr_by", "unicef_by", "changed_by")
+
+
+def _agencies_for_people(frame: pl.DataFrame) -> pl.DataFrame:
+    """Staff names and addresses replaced by their agency (who acted, not which person)."""
+    agency = {"posted_by": pl.col("posted_agency") if "posted_agency" in frame.columns
+              else pl.lit("agency staff"),
+              "unhcr_by": pl.lit("UNHCR"), "unicef_by": pl.lit("UNICEF"),
+              "changed_by": pl.lit("agency staff")}
+    return frame.with_columns(
+        pl.when(pl.col(c).is_not_null()).then(agency[c]).otherwise(None).cast(pl.String).alias(c)
+        for c in PEOPLE_COLUMNS if c in frame.columns)
 
 
 def updates(connection: Connection, audience: str, activity_id: str | None = None
@@ -176,9 +193,11 @@ def history(connection: Connection, audience: str, activity_id: str) -> pl.DataF
     return frame.sort("update_no", "batch_id", descending=True)
 
 
-def activity_versions(connection: Connection, activity_id: str) -> pl.DataFrame:
+def activity_versions(connection: Connection, activity_id: str, audience: str = "admin"
+                      ) -> pl.DataFrame:
     """Every version of an activity (a corrected workplan imported with --replace adds one),
-    oldest first, with who imported it, when, and which fields changed from the version before."""
+    oldest first, with who imported it (for the agencies; "agency staff" for others), when,
+    and which fields changed from the version before."""
     table, batch = schema.table_for("joint_plan"), schema.import_batch
     columns = ds.get("joint_plan").column_names
     rows = connection.execute(
@@ -194,8 +213,11 @@ def activity_versions(connection: Connection, activity_id: str) -> pl.DataFrame:
     if not rows:
         return pl.DataFrame(schema={"batch_id": pl.Int64, "changed_by": pl.String,
                                     "changed_at": pl.Datetime("us", "UTC"), "changed": pl.String})
-    return pl.DataFrame([dict(r) for r in rows], infer_schema_length=None).with_columns(
+    versions = pl.DataFrame([dict(r) for r in rows], infer_schema_length=None).with_columns(
         pl.Series("changed", changed, pl.String))
+    if audience in INTERNAL_READERS:
+        return versions
+    return scrub(_agencies_for_people(versions), ["changed_by"])
 
 
 def latest_update_no(connection: Connection, activity_id: str) -> int:

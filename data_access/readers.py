@@ -70,7 +70,11 @@ def _csv_rows(text: str) -> list[list[str]]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:  # newline="": line ends inside quotes stay; old-Mac "\r" line ends are lines too
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UnreadableFile(f"the CSV cannot be read ({exc}); save it again as CSV (UTF-8)"
+                             ) from None
 
 
 def _xlsx_rows(data: bytes, sheet: str | None = None) -> list[list[str]]:

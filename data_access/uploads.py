@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import PurePath
@@ -111,18 +112,30 @@ def _xlsx_rows(data: bytes, file_name: str, limit: Limits) -> int:
                                    "files must be saved as .xlsx or CSV first.")
     if data[:4] != b"PK\x03\x04":
         raise not_a_workbook
+    cap = XLSX_EXPANSION * limit.max_bytes
+    too_big = UploadRefused(f"{file_name}: the workbook expands to more than {_megabytes(cap)}, "
+                            "far more than a table of this size holds; it was not opened.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-            expanded = sum(member.file_size for member in members)
             names = {member.filename for member in members}
-    except (zipfile.BadZipFile, ValueError):
+            if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+                raise not_a_workbook
+            if sum(member.file_size for member in members) > cap:
+                raise too_big
+            # The sizes a ZIP declares can lie ("zip bomb"): count what really comes out, in
+            # chunks, and stop at the cap. A member larger than it declares fails its CRC.
+            expanded = 0
+            for member in members:
+                with archive.open(member) as stream:
+                    while chunk := stream.read(1 << 20):
+                        expanded += len(chunk)
+                        if expanded > cap:
+                            raise too_big
+    except UploadRefused:
+        raise
+    except (zipfile.BadZipFile, ValueError, EOFError, zlib.error, NotImplementedError):
         raise not_a_workbook from None
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise not_a_workbook
-    if expanded > XLSX_EXPANSION * limit.max_bytes:
-        raise UploadRefused(f"{file_name}: the workbook expands to {_megabytes(expanded)}, far "
-                            "more than a table of this size holds; it was not opened.")
     try:
         rows, _ = readers.read_rows(data, file_name)
     except readers.UnreadableFile as exc:
@@ -143,10 +156,16 @@ def import_upload(engine: Engine, dataset: str, data: bytes, file_name: str, *,
         audit.record(engine, actor, "refused", dataset, f"upload of {file_name} refused: the "
                      f"{actor.audience} role may not import {dataset}")
         raise auth.NotAllowed(f"The {actor.audience} role may not import {spec.title}.")
+    def record_import(connection, result: importer.ImportResult) -> None:  # same transaction
+        audit.record(connection, actor, "import", dataset,
+                     f"batch {result.batch_id}: {file_name}, {result.rows:,} rows"
+                     + (f", {result.replaced_rows:,} replaced" if result.replaced_rows else ""))
+
     try:
         check_file(data, file_name, limit or limits())
-        result = importer.import_file(engine, dataset, data, user=actor.user,
-                                      file_name=file_name, replace=replace, progress=progress)
+        return importer.import_file(engine, dataset, data, user=actor.user,
+                                    file_name=file_name, replace=replace, progress=progress,
+                                    after=record_import)
     except UploadRefused as exc:
         audit.record(engine, actor, "import_refused", dataset, str(exc))
         raise
@@ -155,11 +174,10 @@ def import_upload(engine: Engine, dataset: str, data: bytes, file_name: str, *,
         reason = f"{count:,} problem(s) in {file_name}" if count else str(exc)
         audit.record(engine, actor, "import_refused", dataset, reason)
         raise
-    if result.status == "imported":
-        audit.record(engine, actor, "import", dataset,
-                     f"batch {result.batch_id}: {file_name}, {result.rows:,} rows"
-                     + (f", {result.replaced_rows:,} replaced" if result.replaced_rows else ""))
-    return result
+    except Exception as exc:  # anything unforeseen: nothing was written, and the log says so
+        audit.record_safely(engine, actor, "import_refused", dataset,
+                            f"{file_name}: failed ({type(exc).__name__})")
+        raise
 
 
 def rollback_batch(engine: Engine, batch_id: int, *, actor: audit.Actor
@@ -169,9 +187,9 @@ def rollback_batch(engine: Engine, batch_id: int, *, actor: audit.Actor
         audit.record(engine, actor, "refused", f"batch {batch_id}",
                      f"rollback refused: the {actor.audience} role may not roll back imports")
         raise auth.NotAllowed("Only the data manager may roll an import back.")
-    result = importer.rollback(engine, batch_id, user=actor.user)
-    audit.record(engine, actor, "rollback", result.dataset, result.message)
-    return result
+    return importer.rollback(engine, batch_id, user=actor.user, after=lambda connection, result:
+                             audit.record(connection, actor, "rollback", result.dataset,
+                                          result.message))
 
 
 def problem_report(problems: pl.DataFrame) -> bytes:

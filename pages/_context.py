@@ -18,7 +18,7 @@ This module is not a page: `st.navigation` in app.py lists the pages explicitly.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import streamlit as st
@@ -249,6 +249,22 @@ def audit_event(action: str, target: str | None = None, detail: str | None = Non
         _LOG.warning("audit event %s (%s) by %s not recorded: %s", action, target, viewer.user,
                      getattr(problem, "message", type(problem).__name__))
         return False
+
+
+def deferred_export(build: Callable[[], bytes], target: str, detail: str,
+                    viewer: Viewer | None = None) -> Callable[[], bytes]:
+    """A download's data, built only when the browser asks for the file and recorded in the
+    audit log right then (`st.download_button` accepts a callable): whoever fetches the file,
+    by a click or by its URL, is in the log. The viewer is taken now, since the file request
+    is served outside the script run."""
+    viewer = viewer or current_viewer()
+
+    def make() -> bytes:
+        data = build()
+        audit_event("export", target, detail, viewer=viewer)
+        return data
+
+    return make
 
 
 def note_sign_in(viewer: Viewer) -> None:

@@ -446,7 +446,7 @@ def render() -> None:
     linked_indicator(row, audience, thresholds)
     actions(row, updates, audience, thresholds)
     history_table(cache.plan_history(activity_id, audience), row, audience, thresholds)
-    activity_versions_table(cache.activity_versions(activity_id))
+    activity_versions_table(cache.activity_versions(activity_id, audience))
 
 
 render()

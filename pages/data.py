@@ -98,6 +98,12 @@ def upload(role: str) -> None:
     show_outcome(st.session_state.get(OUTCOME_KEY))
 
 
+def shown_name(name: str) -> str:
+    """The uploaded file's name with the characters Markdown would act on (links, images,
+    HTML) replaced: it is shown in messages and kept in the import log."""
+    return "".join("_" if c in "[]()!<>`*|" else c for c in name)
+
+
 def run_import(name: str, uploaded, replace: bool, role: str) -> dict:
     """Import the uploaded file; the outcome is kept for the next runs of the page."""
     progress = st.progress(0.0, text="Reading and validating every row…")
@@ -110,23 +116,24 @@ def run_import(name: str, uploaded, replace: bool, role: str) -> dict:
                               text=f"Written {done:,} of {total:,} rows")
 
     data = uploaded.getvalue()
+    file_name = shown_name(uploaded.name)
     actor = current_viewer().actor
     try:
         result = cache.guarded(lambda: uploads.import_upload(
-            engine(), name, data, uploaded.name, actor=actor, replace=replace,
+            engine(), name, data, file_name, actor=actor, replace=replace,
             limit=uploads.limits(), progress=report))
     except (auth.NotAllowed, uploads.UploadRefused) as refused:
         progress.empty()
-        return {"kind": "refused", "message": str(refused), "file": uploaded.name}
+        return {"kind": "refused", "message": str(refused), "file": file_name}
     except importer.ImportRefused as refused:
         progress.empty()
         problems = refused.problems if refused.problems is not None else None
-        return {"kind": "refused", "message": str(refused), "file": uploaded.name,
+        return {"kind": "refused", "message": str(refused), "file": file_name,
                 "problems": problems}
     progress.progress(1.0, text="Done")
     cache.refresh()
     kind = "imported" if result.status == "imported" else "unchanged"
-    return {"kind": kind, "message": result.message, "file": uploaded.name}
+    return {"kind": kind, "message": result.message, "file": file_name}
 
 
 def show_outcome(outcome: dict | None) -> None:

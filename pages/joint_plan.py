@@ -19,7 +19,7 @@ import streamlit as st
 
 from data_access import cache, plan
 from pages import _plan_figures as figures
-from pages._context import audit_event, require_page
+from pages._context import deferred_export, require_page
 
 EMPTY_SENTENCE = (
     "No joint-plan activities yet — import the workplan (`hamkori workplan import plan.xlsx`, "
@@ -171,11 +171,12 @@ def workplan_download(audience: str, as_of: date) -> None:
         return
     st.subheader("Workplan")
     st.download_button(
-        "Download the workplan (XLSX)", cache.workplan_xlsx(audience),
+        "Download the workplan (XLSX)",
+        deferred_export(lambda: cache.workplan_xlsx(audience), "workplan (XLSX)",
+                        f"as {audience}, status as of {as_of.isoformat()}"),
         file_name=f"hamkori-workplan-{as_of.isoformat()}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:", on_click=audit_event,
-        args=("export", "workplan (XLSX)", f"as {audience}, status as of {as_of.isoformat()}"),
+        icon=":material/download:", on_click="ignore",
         help="Sheets `activities` and `updates` (internal narratives included): the file "
         "`hamkori workplan import` reads back.")
 

@@ -47,13 +47,13 @@ SECRETS = {
 }
 ISSUED = int(datetime.now(UTC).timestamp()) - 60
 USERS = {
-    "unhcr": {"is_logged_in": True, "email": "rustam@unhcr.org", "name": "Rustam", "iat": ISSUED},
-    "unicef": {"is_logged_in": True, "email": "aziza@unicef.org", "name": "Aziza", "iat": ISSUED},
-    "donor": {"is_logged_in": True, "email": "briefing@embassy.example", "iat": ISSUED,
+    "unhcr": {"is_logged_in": True, "email": "rustam@unhcr.org", "email_verified": True, "name": "Rustam", "iat": ISSUED},
+    "unicef": {"is_logged_in": True, "email": "aziza@unicef.org", "email_verified": True, "name": "Aziza", "iat": ISSUED},
+    "donor": {"is_logged_in": True, "email": "briefing@embassy.example", "email_verified": True, "iat": ISSUED,
               "groups": ["hamkori-donors"]},
-    "admin": {"is_logged_in": True, "email": "manager@unhcr.org", "iat": ISSUED},
+    "admin": {"is_logged_in": True, "email": "manager@unhcr.org", "email_verified": True, "iat": ISSUED},
 }
-UNKNOWN = {"is_logged_in": True, "email": "stranger@example.com", "name": "Stranger",
+UNKNOWN = {"is_logged_in": True, "email": "stranger@example.com", "email_verified": True, "name": "Stranger",
            "iat": ISSUED}
 REFUSED_TITLE = "Not available"
 #: Pages whose url_path equals their file name: Streamlit's old multipage mode runs such a page
@@ -211,9 +211,11 @@ def test_without_sign_in_settings_nothing_is_shown(filled):
 def test_a_malformed_role_map_stops_the_app(filled):
     secrets = copy.deepcopy(SECRETS)
     secrets["roles"]["domains"]["unhcr.org"] = "superuser"
+    secrets["roles"]["emails"]["boss.private@unhcr.org"] = "adimn"
     at = app_as(USERS["unhcr"], secrets=secrets)
     assert titles(at) == ["Hamkori cannot start"]
-    assert "unknown role 'superuser'" in at.error[0].value
+    assert "server log" in at.error[0].value  # the reason (it names people) is not shown
+    assert "boss.private" not in everything(at) and "superuser" not in everything(at)
     assert not at.metric and not at.sidebar.children
 
 
@@ -225,13 +227,22 @@ def test_production_refuses_demo_mode(filled, monkeypatch, url_path):
     at = app_as(USERS["admin"], url_path, audience="admin")
     assert not at.exception
     assert titles(at) == ["Hamkori cannot start"]
-    assert "HAMKORI_ENV is production" in at.error[0].value
+    assert "HAMKORI_ENV is 'production'" in at.error[0].value
     assert not at.metric and not at.selectbox and not at.sidebar.children and not at.button
+
+
+def test_demo_mode_beside_a_configured_sign_in_refuses_to_start(filled, monkeypatch):
+    monkeypatch.setenv("HAMKORI_DEMO", "1")
+    at = app_as(USERS["donor"], "audit-log", audience="admin")  # [auth] is configured
+    assert not at.exception
+    assert titles(at) == ["Hamkori cannot start"]
+    assert "bypass the sign-in" in at.error[0].value
+    assert not at.metric and not at.selectbox and not at.sidebar.children
 
 
 def test_demo_mode_says_it_is_not_secured(filled, monkeypatch):
     monkeypatch.setenv("HAMKORI_DEMO", "1")
-    at = app_as(None, audience="unicef")  # nobody signed in: demo mode ignores sign-in
+    at = app_as(None, audience="unicef", secrets={})  # demo mode: no identity provider
     assert not at.exception
     assert "**Demo — not secured.**" in at.markdown[0].value
     switch = at.sidebar.selectbox(key="audience")
@@ -269,7 +280,6 @@ def test_the_cached_loader_keys_on_the_audience(filled):
 CACHED_WITHOUT_AUDIENCE = {
     "_data_version": "the warehouse's version number",
     "_data_years": "first and last year with data (the year filter)",
-    "_activity_versions": "edits of a plan activity (no people counts; the same for all)",
     "_boundaries": "public geography",
     "engine": "the connection pool",
 }

@@ -217,7 +217,12 @@ def _unknown_driver(tmp_path, monkeypatch):
     return "is not a database address"
 
 
-BROKEN = [_missing, _not_initialised, _corrupt, _bad_url, _unknown_driver]
+def _bad_port(tmp_path, monkeypatch):
+    monkeypatch.setenv("HAMKORI_WAREHOUSE_URL", "postgresql+psycopg://u:S3cretPW@127.0.0.1:badport/db")
+    return "is not a database address"
+
+
+BROKEN = [_missing, _not_initialised, _corrupt, _bad_url, _unknown_driver, _bad_port]
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)

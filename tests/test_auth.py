@@ -49,6 +49,19 @@ def test_production_refuses_demo_mode(demo):
         auth.check(current)
 
 
+@pytest.mark.parametrize("environment", ["prod", "staging", "Production ", "live"])
+def test_demo_mode_runs_only_in_development_test_or_demo(environment):
+    with pytest.raises(auth.ConfigurationError, match="refuses to serve refugee data"):
+        auth.check(auth.settings({"HAMKORI_DEMO": "1", "HAMKORI_ENV": environment}))
+    assert auth.check(auth.settings({"HAMKORI_DEMO": "1", "HAMKORI_ENV": "demo"})).demo
+
+
+def test_demo_mode_beside_a_configured_sign_in_is_refused():
+    with pytest.raises(auth.ConfigurationError, match="bypass the sign-in"):
+        auth.check(auth.settings({"HAMKORI_DEMO": "1"}), sign_in_configured=True)
+    assert not auth.check(auth.settings({}), sign_in_configured=True).demo
+
+
 def test_production_with_sign_in_and_a_demo_elsewhere_are_accepted():
     assert auth.check(auth.settings({"HAMKORI_ENV": "production"})).production
     assert auth.check(auth.settings({"HAMKORI_DEMO": "1", "HAMKORI_ENV": "test"})).demo
@@ -77,18 +90,17 @@ def test_an_old_sign_in_expires():
 
 # ----------------------------------------------------------------------------- role map
 @pytest.mark.parametrize(("claims", "role", "rule"), [
-    ({"email": "aziza@unicef.org"}, "unicef", "domain unicef.org"),
-    ({"email": "Rustam@UNHCR.org"}, "unhcr", "domain unhcr.org"),
-    ({"email": "data.manager@unhcr.org"}, "admin", "e-mail data.manager@unhcr.org"),
-    ({"email": "guest@unicef.org"}, "donor", "e-mail guest@unicef.org"),  # address beats domain
-    ({"email": "someone@gmail.com", "groups": ["hamkori-donors"]}, "donor",
+    ({"email": "aziza@unicef.org", "email_verified": True}, "unicef", "domain unicef.org"),
+    ({"email": "Rustam@UNHCR.org", "email_verified": True}, "unhcr", "domain unhcr.org"),
+    ({"email": "data.manager@unhcr.org", "email_verified": True}, "admin", "e-mail data.manager@unhcr.org"),
+    ({"email": "guest@unicef.org", "email_verified": True}, "donor", "e-mail guest@unicef.org"),  # address beats domain
+    ({"email": "someone@gmail.com", "email_verified": True, "groups": ["hamkori-donors"]}, "donor",
      "group hamkori-donors"),
-    ({"email": "aziza@unicef.org", "groups": ["hamkori-donors"]}, "donor",
+    ({"email": "aziza@unicef.org", "email_verified": True, "groups": ["hamkori-donors"]}, "donor",
      "group hamkori-donors"),  # a group beats the domain
-    ({"email": "x@gmail.com", "groups": ["hamkori-donors", "hamkori-admins", "other"]}, "admin",
+    ({"email": "x@gmail.com", "email_verified": True, "groups": ["hamkori-donors", "hamkori-admins", "other"]}, "admin",
      "group hamkori-admins"),  # the broadest matching group
-    ({"email": "x@gmail.com", "groups": "unhcr-staff"}, "unhcr", "group unhcr-staff"),
-    ({"preferred_username": "aziza@unicef.org"}, "unicef", "domain unicef.org"),
+    ({"email": "x@gmail.com", "email_verified": True, "groups": "unhcr-staff"}, "unhcr", "group unhcr-staff"),
 ])
 def test_the_role_map_gives_roles(claims, role, rule):
     identity = auth.resolve(claims, ROLE_MAP)
@@ -103,10 +115,23 @@ def test_the_role_map_gives_roles(claims, role, rule):
     {"email": "aziza@unicef.org", "email_verified": False},  # unverified: no domain rule
     {"email": "data.manager@unhcr.org", "email_verified": False},  # nor address rule
     {"groups": ["HAMKORI-ADMINS"]},  # group names are exact
+    {"preferred_username": "data.manager@unhcr.org"},  # chosen by the user: never an address
+    {"email": "data.manager@unhcr.org"},  # not said to be verified
+    {"email": "data.manager@unhcr.org", "email_verified": "false"},  # as some providers send it
     {},
 ])
 def test_deny_by_default(claims):
     assert auth.resolve(claims, ROLE_MAP).role is None
+
+
+def test_a_role_map_may_trust_addresses_its_provider_never_marks():
+    trusting = auth.RoleMap.from_config({"domains": {"unicef.org": "unicef"},
+                                         "trust_email_without_verification": True})
+    assert auth.resolve({"email": "aziza@unicef.org"}, trusting).role == "unicef"
+    assert auth.resolve({"email": "aziza@unicef.org", "email_verified": False},
+                        trusting).role is None  # said to be unverified: still not trusted
+    assert auth.resolve({"email": "aziza@unicef.org", "email_verified": "true"},
+                        ROLE_MAP).role == "unicef"
 
 
 def test_an_unverified_address_still_gets_its_group_role():

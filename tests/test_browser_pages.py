@@ -5,6 +5,7 @@ page is written to test-artifacts/ (pages-<page>-<audience>.png)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import demo_warehouse
 import pytest
@@ -17,8 +18,13 @@ PAGES = ["overview", "caseload", "asylum", "solutions", "education", "statelessn
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, chromium):
-    url = demo_warehouse.build(tmp_path_factory.mktemp("browser") / "demo.sqlite")
+def warehouse(tmp_path_factory) -> str:
+    return demo_warehouse.build(tmp_path_factory.mktemp("browser") / "demo.sqlite")
+
+
+@pytest.fixture(scope="module")
+def server(warehouse, chromium):
+    url = warehouse
     env = {"HAMKORI_WAREHOUSE_URL": url, "HAMKORI_DEMO": "1", "HAMKORI_ENV": "test"}
     with streamlit_server(APP, env) as base_url:
         # The first script run of a server process runs before `st.navigation` has ever been
@@ -93,3 +99,32 @@ def test_a_filter_change_updates_the_figures_and_the_url_restores_them(browser_p
     assert "Persons of concern at the end of 2022" in other.inner_text("body")
     other.close()
     assert real_errors(page.console_errors) == []
+
+
+def test_a_download_is_the_table_on_screen_and_is_in_the_audit_log(browser_page, server,
+                                                                   warehouse):
+    from data_access import audit
+    from data_access.engine import make_engine
+
+    page = browser_page
+    page.goto(f"{server}/caseload?year=2025&audience=donor")
+    wait_for_app(page, take_screenshot=False)
+    page.get_by_text("Figures: Persons of concern by region").click()
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV", exact=True).first.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    header, *lines = text.splitlines()
+    assert header.startswith("indicator,name,region,region_name,value,display")
+    assert any(",TJ-DU,Dushanbe," in line for line in lines)
+    assert download.value.suggested_filename == \
+        "hamkori-persons-of-concern-by-region-2025-all-regions.csv"
+    engine = make_engine(warehouse)
+    try:
+        exports = audit.events(engine, actions=["export"])
+    finally:
+        engine.dispose()
+    assert exports.height >= 1
+    row = exports.row(0, named=True)
+    assert (row["audience"], row["mode"]) == ("donor", "demo")
+    assert row["target"] == "hamkori-persons-of-concern-by-region-2025-all-regions (CSV)"

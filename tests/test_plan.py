@@ -232,6 +232,23 @@ def test_an_activity_corrected_by_a_new_workplan_keeps_its_versions(planned):
     assert versions.get_column("changed_by").to_list() == ["data.manager", "data.manager"]
     with planned.connect() as conn:
         assert jp.activity_versions(conn, "JPA-99").is_empty()
+        donor = jp.activity_versions(conn, ACTIVITY, "donor")
+    assert donor.get_column("changed_by").to_list() == ["agency staff"] * 2
+
+
+def test_donors_read_agencies_not_staff_names(planned):
+    import io
+
+    jp.post_update(planned, ACTIVITY, draft(), audience="unicef", user="aziza@unicef.org",
+                   seen_update_no=0)
+    with planned.connect() as conn:
+        for frame in (jp.updates(conn, "donor"), jp.history(conn, "donor", ACTIVITY)):
+            assert frame.get_column("posted_by").to_list() == ["UNICEF"] * frame.height
+            buffer = io.BytesIO()
+            frame.write_ipc(buffer)
+            assert b"aziza" not in buffer.getvalue()  # not even behind a null
+        assert jp.updates(conn, "unhcr").get_column("posted_by").to_list() == [
+            "aziza@unicef.org"]
 
 
 def test_a_withheld_narrative_is_not_even_in_the_serialised_frame(planned):

@@ -63,6 +63,10 @@ client_id = "hamkori-e2e"
 client_secret = "{CLIENT_SECRET}"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 
+[roles]
+# the mock provider sends `email` without `email_verified` (as a single-tenant Entra does)
+trust_email_without_verification = true
+
 [roles.domains]
 "unicef.org" = "unicef"
 "unhcr.org" = "unhcr"

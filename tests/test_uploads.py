@@ -109,8 +109,35 @@ def test_a_workbook_that_expands_enormously_is_not_opened():
     bomb = zip_of({"[Content_Types].xml": b"<Types/>",
                    "xl/worksheets/sheet1.xml": b"\x00" * (25 * 1024 * 1024)})
     assert len(bomb) < 100_000
-    with pytest.raises(uploads.UploadRefused, match="expands to 25.0 MB"):
+    with pytest.raises(uploads.UploadRefused, match="expands to more than"):
         uploads.check_file(bomb, "population.xlsx", SMALL)
+
+
+def lying_sizes(data: bytes, member_size: int, declared: int) -> bytes:
+    """`data` (a ZIP) with `member_size` replaced by `declared` in its headers."""
+    import struct
+
+    return data.replace(struct.pack("<I", member_size), struct.pack("<I", declared))
+
+
+def test_a_workbook_lying_about_its_size_is_not_opened():
+    sheet = b"<row/>" * (5 * 1024 * 1024)  # 30 MB of XML, declared as 1,000 bytes
+    bomb = lying_sizes(zip_of({"[Content_Types].xml": b"<Types/>",
+                               "xl/worksheets/sheet1.xml": sheet}), len(sheet), 1000)
+    with zipfile.ZipFile(io.BytesIO(bomb)) as archive:
+        assert sum(m.file_size for m in archive.infolist()) < 2000  # what it claims
+    with pytest.raises(uploads.UploadRefused):
+        uploads.check_file(bomb, "population.xlsx", SMALL)
+
+
+def test_a_csv_with_old_mac_line_ends_or_a_huge_cell_is_read_or_refused_cleanly(engine):
+    mac = GOOD["population"].replace("\n", "\r").encode()
+    assert uploads.check_file(mac, "population.csv", SMALL) >= 1
+    result = importer.import_file(engine, "population", mac, user="t", file_name="mac.csv")
+    assert result.rows == GOOD_ROWS["population"]
+    huge = ("date,persons\n" + "2025-12-31," + "9" * 200_000 + "\n").encode()
+    with pytest.raises(importer.ImportRefused, match="cannot be read"):
+        importer.import_file(engine, "population", huge, user="t", file_name="huge.csv")
 
 
 def test_a_real_workbook_passes_with_its_row_count():
@@ -128,6 +155,28 @@ def test_an_agency_imports_its_own_data_and_it_is_audited(engine):
     assert logged(engine, "import") == [("unicef@example.org", "unicef", "education")]
     [detail] = audit.events(engine, actions=["import"])["detail"]
     assert detail == f"batch {result.batch_id}: enrolment.csv, {GOOD_ROWS['education']} rows"
+
+
+def test_an_import_whose_audit_line_cannot_be_written_is_not_imported(engine, monkeypatch):
+    real = audit.record
+
+    def failing(target, actor_, action, *args, **kwargs):
+        if action in ("import", "rollback"):
+            raise RuntimeError("audit table unavailable")
+        return real(target, actor_, action, *args, **kwargs)
+
+    monkeypatch.setattr(audit, "record", failing)
+    with pytest.raises(RuntimeError):
+        uploads.import_upload(engine, "education", GOOD["education"].encode(), "e.csv",
+                              actor=actor("unicef"))
+    assert importer.list_batches(engine).is_empty()  # one transaction: nothing was written
+    monkeypatch.setattr(audit, "record", real)
+    result = uploads.import_upload(engine, "education", GOOD["education"].encode(), "e.csv",
+                                   actor=actor("unicef"))
+    monkeypatch.setattr(audit, "record", failing)
+    with pytest.raises(RuntimeError):
+        uploads.rollback_batch(engine, result.batch_id, actor=actor("admin"))
+    assert importer.list_batches(engine).row(0, named=True)["status"] == "active"
 
 
 @pytest.mark.parametrize(("role", "dataset"), [
@@ -314,10 +363,12 @@ def test_a_bad_upload_shows_every_problem_and_writes_nothing(warehouse):
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("enrolment.exe", GOOD["education"].encode(), "only CSV (.csv) and Excel (.xlsx)"),
     ("enrolment.csv", b"MZ\x90\x00\x03\x00\x00\x00binary", "not a text CSV file"),
+    ("![x](http:evil.example t.png).csv", b"MZ\x00binary", "_x__http:evil.example t.png_.csv"),
 ])
 def test_a_hostile_upload_is_refused_on_the_page(warehouse, name, data, message):
     at = upload(data_page("unhcr"), "education", name, data)
     assert message in texts(at.error)
+    assert "](" not in texts(at.error)  # a file name cannot draw a link or an image
     assert counts(warehouse) == (0, 0)
     assert logged(warehouse, "import_refused") == [("unhcr:server", "unhcr", "education")]
 
