@@ -11,7 +11,7 @@ Two tables are event tables rather than plain aggregates: `agg_resettlement` unp
 into its `submitted` / `decided` / `departed` events and `agg_statelessness` into `identified` /
 `resolved`, each with the number of cases (and persons) and, for `departed` / `resolved`, the
 number of days since submission / identification. `agg_targets` and `agg_joint_plan` are plain
-copies of the current rows. `framework` has no analytics table.
+copies of the current rows. `framework` and `boundaries` have no analytics table.
 
 The tables are rebuilt by `rebuild(conn, dataset)` inside every import and rollback transaction
 (see `importer.py`), so they are never out of step with the data version; `warehouse.upgrade`
@@ -51,8 +51,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
+from data_access import arrow, schema
 from data_access import datasets as ds
-from data_access import schema
 
 #: builder(source table, dialect name) -> SELECTs whose columns are the analytics table's, in order.
 Builder = Callable[[Table, str], list[Select]]
@@ -348,9 +348,8 @@ def _table(dataset: str) -> Table:
 
 
 def _read(conn: Connection, table: Table, statement: Select) -> pl.DataFrame:
-    frame_schema = {c.name: _polars_type(c) for c in table.columns}
-    rows = conn.execute(statement).all()  # the Date type gives datetime.date on SQLite too
-    return pl.DataFrame(rows, schema=frame_schema, orient="row")
+    """Column-wise, parameters bound: Arrow (ADBC) on PostgreSQL, see `data_access.arrow`."""
+    return arrow.read_frame(conn, statement, {c.name: _polars_type(c) for c in table.columns})
 
 
 def load(conn: Connection, dataset: str, where: dict[str, object] | None = None) -> pl.DataFrame:
