@@ -159,6 +159,20 @@ def data_years() -> tuple[int, int] | None:
     return _data_years(status.url, status.data_version)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
+def _analytics_frame(url: str, data_version: int, key: str, country: str) -> pl.DataFrame:
+    """One analytics table as a Polars frame, read once per data version for every question
+    and every session (frames are immutable: the engine never changes one in place). These are
+    the precomputed aggregates, before any disclosure: they never reach a page as such, only
+    through the engine, which applies the audience's disclosure control."""
+    with engine(url).connect() as connection:
+        return indicators.load_frame(connection, key, country)
+
+
+def _frame_reader(url: str, data_version: int) -> indicators.FrameReader:
+    return lambda _connection, key, country: _analytics_frame(url, data_version, key, country)
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _indicator_values(url: str, data_version: int, period: str, as_of: date | None,
                       audience: str, filters: tuple[tuple[str, tuple[str, ...]], ...],
@@ -170,7 +184,8 @@ def _indicator_values(url: str, data_version: int, period: str, as_of: date | No
 
     def read() -> pl.DataFrame:
         with engine(url).connect() as connection:
-            return indicators.compute(connection, request, codes)
+            return indicators.compute(connection, request, codes,
+                                      reader=_frame_reader(url, data_version))
 
     return _guarded(url, read)
 
@@ -278,7 +293,8 @@ def _indicator_series(url: str, data_version: int, periods: tuple[str, ...], aud
 
     def read() -> pl.DataFrame:
         with engine(url).connect() as connection:
-            return indicators.compute_series(connection, requests, codes)
+            return indicators.compute_series(connection, requests, codes,
+                                             reader=_frame_reader(url, data_version))
 
     return _guarded(url, read)
 

@@ -7,7 +7,7 @@ the request's audience. `cache.py` wraps `compute` for the app, keyed on the dat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import polars as pl
 from sqlalchemy import Connection, func, select
@@ -22,32 +22,53 @@ def sources_for(codes: Sequence[str], catalogue: Catalogue = CATALOGUE) -> set[s
             for code in codes for m in catalogue.indicator(code).measures}
 
 
+#: A reader of one analytics frame: (connection, frame key, country) -> frame. The key is a
+#: catalogue source name, `engine.TARGETS` or `engine.PLAN_UPDATES`. `cache.py` passes one that
+#: keeps frames per data version, so many questions share one read of each table.
+FrameReader = Callable[[Connection, str, str], pl.DataFrame]
+
+
+def load_frame(connection: Connection, key: str, country: str = "TJK",
+               catalogue: Catalogue = CATALOGUE) -> pl.DataFrame:
+    """One analytics frame: a catalogue source (official ones narrowed to `country`), or the
+    targets, or the joint-plan updates."""
+    if key == engine.TARGETS:
+        return analytics.load(connection, "targets")
+    if key == engine.PLAN_UPDATES:
+        return analytics.load(connection, "joint_plan_updates")
+    dataset = catalogue.sources[key].dataset
+    if dataset.startswith("unhcr-"):
+        return analytics.load_official(connection, dataset, country)
+    return analytics.load(connection, dataset)
+
+
+def frame_keys(sources: set[str]) -> list[str]:
+    """The frames an evaluation over `sources` reads: the sources, the targets, and the
+    joint-plan updates when the plan is among them (status needs the dual-signed updates)."""
+    keys = [*sorted(sources), engine.TARGETS]
+    if "joint_plan" in sources:
+        keys.append(engine.PLAN_UPDATES)
+    return keys
+
+
 def load_frames(connection: Connection, sources: set[str], country: str = "TJK",
-                catalogue: Catalogue = CATALOGUE) -> dict[str, pl.DataFrame]:
+                catalogue: Catalogue = CATALOGUE, reader: FrameReader | None = None
+                ) -> dict[str, pl.DataFrame]:
     """The analytics frames of `sources` (official ones narrowed to `country`), plus targets."""
-    frames: dict[str, pl.DataFrame] = {}
-    for name in sorted(sources):
-        dataset = catalogue.sources[name].dataset
-        if dataset.startswith("unhcr-"):
-            frames[name] = analytics.load_official(connection, dataset, country)
-        else:
-            frames[name] = analytics.load(connection, dataset)
-    frames[engine.TARGETS] = analytics.load(connection, "targets")
-    if "joint_plan" in sources:  # status needs the dual-signed progress updates (DOMAIN §5)
-        frames[engine.PLAN_UPDATES] = analytics.load(connection, "joint_plan_updates")
-    return frames
+    read = reader or (lambda conn, key, ctry: load_frame(conn, key, ctry, catalogue))
+    return {key: read(connection, key, country) for key in frame_keys(sources)}
 
 
 def compute(connection: Connection, request: engine.Request,
-            indicators: Sequence[str] | None = None, catalogue: Catalogue = CATALOGUE
-            ) -> pl.DataFrame:
+            indicators: Sequence[str] | None = None, catalogue: Catalogue = CATALOGUE,
+            reader: FrameReader | None = None) -> pl.DataFrame:
     """Disclosed values of `indicators` (default: every one the audience may see)."""
-    return compute_many(connection, [request], indicators, catalogue)[0]
+    return compute_many(connection, [request], indicators, catalogue, reader)[0]
 
 
 def compute_many(connection: Connection, requests: Sequence[engine.Request],
-                 indicators: Sequence[str] | None = None, catalogue: Catalogue = CATALOGUE
-                 ) -> list[pl.DataFrame]:
+                 indicators: Sequence[str] | None = None, catalogue: Catalogue = CATALOGUE,
+                 reader: FrameReader | None = None) -> list[pl.DataFrame]:
     """`compute` for several requests (a trend: one per period) over one read of the frames.
 
     Every request must be for the same audience and country (the frames and the gaps of the
@@ -60,7 +81,7 @@ def compute_many(connection: Connection, requests: Sequence[engine.Request],
     codes = list(indicators) if indicators else [
         i.code for i in catalogue.for_audience(first.audience)]
     sources = sources_for(codes, catalogue)
-    frames = load_frames(connection, sources, first.country, catalogue)
+    frames = load_frames(connection, sources, first.country, catalogue, reader)
     unavailable = {}
     for name in sources:
         dataset = catalogue.sources[name].dataset
@@ -73,14 +94,14 @@ def compute_many(connection: Connection, requests: Sequence[engine.Request],
 
 
 def compute_series(connection: Connection, requests: Sequence[engine.Request],
-                   indicators: Sequence[str] | None = None, catalogue: Catalogue = CATALOGUE
-                   ) -> pl.DataFrame:
+                   indicators: Sequence[str] | None = None, catalogue: Catalogue = CATALOGUE,
+                   reader: FrameReader | None = None) -> pl.DataFrame:
     """A trend: `compute_many` over periods, as one frame (a `period` column tells them apart),
     with the disclosure control across periods of `engine.guard_series` (no requests with a
     breakdown: a trend is of total rows)."""
     if any(request.by for request in requests):
         raise ValueError("compute_series: a trend is of total rows (no `by`)")
-    results = compute_many(connection, requests, indicators, catalogue)
+    results = compute_many(connection, requests, indicators, catalogue, reader)
     if not results:
         return pl.DataFrame(schema=engine.RESULT_SCHEMA)
     threshold = requests[0].threshold

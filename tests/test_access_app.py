@@ -281,6 +281,8 @@ CACHED_WITHOUT_AUDIENCE = {
     "_data_version": "the warehouse's version number",
     "_data_years": "first and last year with data (the year filter)",
     "_boundaries": "public geography",
+    "_analytics_frame": "aggregates before disclosure, read only by the engine, which applies "
+                        "the audience's control to every answer (cached per audience)",
     "engine": "the connection pool",
 }
 

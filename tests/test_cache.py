@@ -20,9 +20,9 @@ def warehouse(engine, sqlite_url, monkeypatch):
     computed = []
     real = indicators.compute
 
-    def counting(connection, request, codes=None, *args):
+    def counting(connection, request, codes=None, *args, **kwargs):
         computed.append((request.audience, dict(request.filters), codes))
-        return real(connection, request, codes, *args)
+        return real(connection, request, codes, *args, **kwargs)
 
     monkeypatch.setattr(indicators, "compute", counting)
     yield engine, computed
@@ -103,3 +103,24 @@ def test_a_misspelt_audience_in_the_thresholds_is_refused(monkeypatch):
     monkeypatch.setenv("HAMKORI_DISCLOSURE_THRESHOLDS", "doner=10")
     with pytest.raises(ValueError, match="unknown audience 'doner'"):
         disclosure_thresholds()
+
+
+def test_the_analytics_tables_are_read_once_for_many_questions(warehouse, monkeypatch):
+    """Every question of a page reads the same analytics frames: one read per table and data
+    version, shared by the questions, audiences and sessions (the answers stay per audience)."""
+    reads = []
+    real = indicators.load_frame
+
+    def counting(connection, key, country="TJK", *args):
+        reads.append(key)
+        return real(connection, key, country, *args)
+
+    monkeypatch.setattr(indicators, "load_frame", counting)
+    period = Period.parse("2025")
+    for audience in ("unhcr", "donor"):
+        for region in (None, "TJ-DU"):
+            cache.indicator_values(period, audience, codes=("POP.POC", "POP.REF"), region=region)
+    assert sorted(reads) == ["population", "targets"]  # 4 questions, each table read once
+    donor = cache.indicator_values(period, "donor", codes=("POP.POC",), region="TJ-DU")
+    unhcr = cache.indicator_values(period, "unhcr", codes=("POP.POC",), region="TJ-DU")
+    assert donor.height == unhcr.height  # the same frames, answered per audience
