@@ -55,7 +55,7 @@ def signed_in_app(provider, tmp_path, monkeypatch):
     fill(engine)
     port = free_port()
     secrets = tmp_path / "secrets.toml"
-    secrets.write_text(f"""
+    settings = f"""
 [auth]
 redirect_uri = "http://localhost:{port}/oauth2callback"
 cookie_secret = "{COOKIE_SECRET}"
@@ -70,7 +70,8 @@ trust_email_without_verification = true
 [roles.domains]
 "unicef.org" = "unicef"
 "unhcr.org" = "unhcr"
-""", encoding="utf-8")
+"""
+    secrets.write_text(settings, encoding="utf-8")
     log = tmp_path / "streamlit.log"
     env = {"HAMKORI_DEMO": "0", "HAMKORI_WAREHOUSE_URL": url}
     with streamlit_server(APP, env, port=port, log_path=log,
