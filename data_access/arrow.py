@@ -32,6 +32,7 @@ Every path builds the SQL with SQLAlchemy Core and binds values as parameters.
 
 from __future__ import annotations
 
+import atexit
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -161,8 +162,10 @@ def _adbc_connection(url: URL, fresh: bool = False) -> Iterator[Any]:
         conn.close()
 
 
+@atexit.register
 def close_pools() -> None:
-    """Close every pooled ADBC connection (tests, and a warehouse that was dropped)."""
+    """Close every pooled ADBC connection (tests, a warehouse that was dropped, and the end of
+    the process, before the interpreter tears down what their finalisers need)."""
     with _POOLS_LOCK:
         pools = list(_POOLS.values())
         _POOLS.clear()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -28,6 +29,13 @@ def imp(engine, refugees: int, replace: bool = False):
                                 replace=replace)
 
 
+def run_apart(coroutine):
+    """Run a coroutine to its end on a thread of its own: in the full suite the session's
+    Playwright keeps an event loop running on the main thread, where `asyncio.run` refuses."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 async def overview_texts(server: Server) -> str:
     async with Session(server.ws_url) as session:
         run = await session.rerun()
@@ -42,18 +50,18 @@ def test_an_import_shows_in_both_replicas_at_their_next_run(pg_url):
     try:
         with Server(pg_url) as first, Server(pg_url) as second:
             assert first.port != second.port and first.process.pid != second.process.pid
-            before = [asyncio.run(overview_texts(s)) for s in (first, second)]
+            before = [run_apart(overview_texts(s)) for s in (first, second)]
             assert all("4,321" in text and "5,678" not in text for text in before), before
 
             imp(engine, 5678, replace=True)  # the data version moves: 1 -> 2
             time.sleep(cache.DATA_VERSION_TTL + 0.5)  # each replica re-reads it within the TTL
-            after = [asyncio.run(overview_texts(s)) for s in (first, second)]
+            after = [run_apart(overview_texts(s)) for s in (first, second)]
             assert all("5,678" in text and "4,321" not in text for text in after), after
 
             batch = importer.list_batches(engine).get_column("id").max()
             importer.rollback(engine, batch, user="tester")  # and back, exactly
             time.sleep(cache.DATA_VERSION_TTL + 0.5)
-            again = [asyncio.run(overview_texts(s)) for s in (first, second)]
+            again = [run_apart(overview_texts(s)) for s in (first, second)]
             assert all("4,321" in text and "5,678" not in text for text in again), again
     finally:
         engine.dispose()
