@@ -170,7 +170,12 @@ def _analytics_frame(url: str, data_version: int, key: str, country: str) -> pl.
 
 
 def _frame_reader(url: str, data_version: int) -> indicators.FrameReader:
-    return lambda _connection, key, country: _analytics_frame(url, data_version, key, country)
+    def read(_connection: Connection, key: str, country: str) -> pl.DataFrame:
+        # only the official tables are narrowed to a country: the others are kept once
+        scoped = country if indicators.by_country(key) else ""
+        return _analytics_frame(url, data_version, key, scoped)
+
+    return read
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -197,13 +202,9 @@ def indicator_values(period: Period, audience: str, *, region: str | None = None
     """Indicator values as `audience` may see them (disclosure already applied by the engine)."""
     status = warehouse_status()
     filters = (("region", (region,)),) if region else ()
-    try:
-        thresholds = tuple(sorted(disclosure_thresholds().items()))
-    except ValueError as exc:  # a misconfigured server must not fall back to showing small counts
-        raise WarehouseProblem(str(exc), "Fix the setting and restart the dashboard.") from exc
     return _indicator_values(status.url, status.data_version, period.label, as_of, audience,
                              filters, tuple(by), tuple(codes) if codes else None, country,
-                             thresholds, compare)
+                             _thresholds(), compare)
 
 
 # ------------------------------------------------------------------------------- joint plan
@@ -285,10 +286,10 @@ def workplan_xlsx(audience: str) -> bytes:
 # ------------------------------------------------------------------------------- dashboard pages
 @st.cache_data(show_spinner=False, max_entries=512)
 def _indicator_series(url: str, data_version: int, periods: tuple[str, ...], audience: str,
-                      filters: tuple[tuple[str, tuple[str, ...]], ...], by: tuple[str, ...],
+                      filters: tuple[tuple[str, tuple[str, ...]], ...],
                       codes: tuple[str, ...], country: str,
                       thresholds: tuple[tuple[str, int | None], ...]) -> pl.DataFrame:
-    requests = [Request(Period.parse(p), audience, by=by, filters=dict(filters), country=country,
+    requests = [Request(Period.parse(p), audience, filters=dict(filters), country=country,
                         thresholds=dict(thresholds), compare=False) for p in periods]
 
     def read() -> pl.DataFrame:
@@ -307,7 +308,7 @@ def indicator_series(periods: list[Period], audience: str, codes: tuple[str, ...
     status = warehouse_status()
     filters = (("region", (region,)),) if region else ()
     return _indicator_series(status.url, status.data_version, tuple(p.label for p in periods),
-                             audience, filters, (), tuple(codes), country, _thresholds())
+                             audience, filters, tuple(codes), country, _thresholds())
 
 
 def _thresholds() -> tuple[tuple[str, int | None], ...]:

@@ -37,9 +37,15 @@ def load_frame(connection: Connection, key: str, country: str = "TJK",
     if key == engine.PLAN_UPDATES:
         return analytics.load(connection, "joint_plan_updates")
     dataset = catalogue.sources[key].dataset
-    if dataset.startswith("unhcr-"):
+    if by_country(key, catalogue):
         return analytics.load_official(connection, dataset, country)
     return analytics.load(connection, dataset)
+
+
+def by_country(key: str, catalogue: Catalogue = CATALOGUE) -> bool:
+    """Whether the frame `key` depends on the country asked for (official statistics only)."""
+    source = catalogue.sources.get(key)
+    return source is not None and source.dataset.startswith("unhcr-")
 
 
 def frame_keys(sources: set[str]) -> list[str]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from data_access import cache
 from data_access import reference as ref
-from metrics.engine import OK
+from metrics.engine import OK, TOTAL
 from pages import _figures as fig
 from pages import _view as view
 
@@ -39,10 +40,10 @@ with left:
                  key="by-type", indicator="POP.POC")
 with right:
     by_origin = view.values(["POP.POC"], by=["origin"], compare=False)
-    cells = by_origin.filter(by_origin["origin"] != view.TOTAL)
+    cells = by_origin.filter(by_origin["origin"] != TOTAL)
     top = set(cells.sort("value", descending=True, nulls_last=True)
                .head(TOP_ORIGINS).get_column("origin").to_list())
-    shown = by_origin.filter(by_origin["origin"].is_in(top | {view.TOTAL}))
+    shown = by_origin.filter(by_origin["origin"].is_in(top | {TOTAL}))
     view.chart(fig.bars(shown, "origin", title="By country of origin", unit="persons",
                         names=lambda code: view.name_of("origin", code)), key="by-origin")
     if len(cells) > TOP_ORIGINS:
@@ -66,15 +67,15 @@ if districts:
     # Districts sit inside regions: one region x district grid is suppressed as a whole, so a
     # small district cannot be recovered from its region's total (DOMAIN §7).
     grid = view.values(["POP.POC"], by=["region", "district"], compare=False, region=False)
-    by_region = grid.filter(pl.col("district") == view.TOTAL).drop("district")
+    by_region = grid.filter(pl.col("district") == TOTAL).drop("district")
     by_district = grid.filter(
-        (pl.col("district") != view.TOTAL) & (pl.col("region") != view.TOTAL)
+        (pl.col("district") != TOTAL) & (pl.col("region") != TOTAL)
         & ~((pl.col("status") == OK) & (pl.col("value") == 0)))  # districts of other regions
     if ctx.region:
         by_district = by_district.filter(pl.col("region") == ctx.region)
 else:
     by_region = view.values(["POP.POC"], by=["region"], compare=False, region=False)
-view.chart(fig.region_map(by_region, view.cache.boundary_shapes(),
+view.chart(fig.region_map(by_region, cache.boundary_shapes(),
                           title="Persons of concern by region", unit="persons"), key="map")
 if ctx.region:
     st.caption("Every region, whatever the region filter, so that the map compares them.")
@@ -94,7 +95,7 @@ else:
 st.subheader("Age and sex")
 pyramid = view.values(["POP.POC"], by=["sex", "age_group"], compare=False)
 view.chart(fig.pyramid(pyramid, title="Persons of concern by age and sex"), key="pyramid")
-unknown = pyramid.filter((pyramid["age_group"] == "unknown") & (pyramid["sex"] == view.TOTAL))
+unknown = pyramid.filter((pyramid["age_group"] == "unknown") & (pyramid["sex"] == TOTAL))
 if not unknown.is_empty() and unknown["display"][0] not in ("0", "no data"):
     st.caption(f"Age unknown: {unknown['display'][0]} persons (not drawn).")
 view.figures(pyramid, title="Persons of concern by sex and age group", by=["sex", "age_group"],
