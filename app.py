@@ -78,6 +78,12 @@ PAGES: dict[str, list[st.Page]] = {
         st.Page("pages/activity.py", title="Joint-plan activity", icon=":material/assignment:",
                 url_path="plan-activity"),
     ],
+    "Briefings and reviews": [
+        st.Page("pages/donor_briefing.py", title="Donor briefing", icon=":material/co_present:",
+                url_path="briefing"),
+        st.Page("pages/undaf_review.py", title="UNDAF / UNSDCF review",
+                icon=":material/flag:", url_path="undaf-review"),
+    ],
     # Who may open which page: data_access/auth.py (PAGE_ACCESS); a page not listed there is
     # open to nobody.
     "Data": [

@@ -274,6 +274,8 @@ PAGE_ACCESS: Mapping[str, frozenset[str]] = MappingProxyType({
     "official": _EVERYONE,
     "plan": _EVERYONE,
     "plan-activity": _EVERYONE,
+    "briefing": _EVERYONE,      # the audience's own disclosure control applies to every slide
+    "undaf-review": _EVERYONE,  # national figures against the Cooperation Framework's targets
     "manage-data": frozenset({"unhcr", "unicef", "admin"}),  # roles that may upload
     "audit-log": frozenset({"admin"}),
 })

@@ -189,9 +189,10 @@ def test_access_follows_domain_section_1():
                   "official"}
     assert pages_of["unhcr"] == set(auth.PAGE_ACCESS) - {"audit-log"}
     assert pages_of["admin"] == set(auth.PAGE_ACCESS)
-    assert pages_of["donor"] == dashboards | {"plan", "plan-activity"}
+    briefings = {"briefing", "undaf-review"}
+    assert pages_of["donor"] == dashboards | {"plan", "plan-activity"} | briefings
     assert pages_of["unicef"] == (dashboards - {"asylum", "solutions"}) | {
-        "plan", "plan-activity", "manage-data"}
+        "plan", "plan-activity", "manage-data"} | briefings
     assert not auth.may_open(None, "overview")
     assert not auth.may_open("admin", "a-page-nobody-declared")
 

@@ -14,6 +14,7 @@ RULES = [
     ("metrics", {"streamlit", "sqlalchemy", "data_access", "pages"}, set()),
     ("data_access", {"streamlit", "pages"}, {"cache.py"}),
     ("pages", {"sqlalchemy"}, set()),
+    ("locales", {"streamlit", "sqlalchemy", "polars", "data_access", "pages", "metrics"}, set()),
 ]
 
 

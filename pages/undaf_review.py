@@ -1,0 +1,11 @@
+"""Placeholder while this page is being built (issue 7)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._context import require_page
+
+require_page("undaf-review")
+st.title("UNDAF / UNSDCF review")
+st.info("This page is being built.")
