@@ -12,15 +12,19 @@ opened by its URL.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
+import locales
 from data_access import auth, cache
 from data_access import reference as ref
 from data_access.engine import WarehouseUnavailable
+from locales import _
 from pages._context import (
     ALL_REGIONS,
     AUDIENCES,
@@ -32,7 +36,9 @@ from pages._context import (
     ViewContext,
     Viewer,
     approve_page,
+    audience_title,
     audit_event,
+    in_this_language,
     note_sign_in,
     note_view,
     plain,
@@ -49,47 +55,114 @@ FIRST_YEAR = 2019
 # An emoji favicon is drawn in the browser; a ":material/…:" one is fetched from Google (offline!).
 st.set_page_config(page_title="Hamkori", page_icon="🤝", layout="wide")
 
+#: The language's key in the URL (`?lang=ru`) and in the session (the sidebar picker).
+LANGUAGE_KEY = "lang"
+
+
+def browser_language() -> str | None:
+    """The browser's language when Hamkori has it: the Accept-Language header (every language
+    the user accepts, in order), else `navigator.language` (`st.context.locale`)."""
+    try:
+        header = st.context.headers.get("Accept-Language")
+    except Exception:  # no request (bare AppTest): no header
+        header = None
+    return locales.from_accept_language(header) or locales.normalise(st.context.locale)
+
+
+def choose_language() -> str:
+    """The language of this run, made current before anything is drawn: the picker's value,
+    else `?lang=` in the URL, else the browser's, else English."""
+    return locales.set_language(locales.normalise(st.session_state.get(LANGUAGE_KEY))
+                                or locales.normalise(st.query_params.get(LANGUAGE_KEY))
+                                or browser_language())
+
+
+def language_picker(current: str, where=st.sidebar) -> None:
+    """English / Русский / Тоҷикӣ in the sidebar (under the year and region), kept in the URL as
+    `?lang=ru`. The URL is written here rather than by `bind="query-params"`, which would write
+    the shown name (`?lang=Русский`) instead of the code."""
+    if PRESENTING:  # nothing around the slides; the language comes from the URL
+        return
+    codes = list(locales.LANGUAGES)
+    chosen = where.selectbox(":material/translate: " + _("Language"), codes,
+                             index=codes.index(current), format_func=locales.LANGUAGES.get,
+                             key=LANGUAGE_KEY)
+    if st.query_params.get(LANGUAGE_KEY) != chosen:
+        st.query_params[LANGUAGE_KEY] = chosen
+
+
+#: Presentation mode of the briefing (`/briefing?present=1`): its slides full screen for
+#: screen-share, with no menu and nothing in the sidebar. The year, the language and (demo mode
+#: only) the audience come from the URL, as a shared link gives them.
+PRESENTING = st.query_params.get("present") == "1"
+BRIEFING = "briefing"
+
+
+def presented(key: str) -> str | None:
+    """A view setting in presentation mode: the URL's, else the sidebar widget's last value
+    (Streamlit keeps a bound widget's value under its key when it is not drawn, but takes it
+    out of the URL at the end of that run): written back into the URL, so that a refresh or a
+    copied link keeps it. Still bound on the first run (StreamlitAPIException): the next run
+    writes it."""
+    value = st.query_params.get(key) or st.session_state.get(key)
+    if value is not None and st.query_params.get(key) != str(value):
+        with contextlib.suppress(StreamlitAPIException):
+            st.query_params[key] = str(value)
+    return None if value is None else str(value)
+
+
+def presented_year(first: int, last: int) -> int:
+    """The year in presentation mode, one the sidebar would offer (else the latest)."""
+    text = presented("year")
+    offered = min(first, FIRST_YEAR) <= int(text) <= last if text and text.isdigit() else False
+    return int(text) if offered else last
+
+
+#: The language of this run, set before anything is drawn (the picker is drawn further down).
+LANGUAGE = choose_language()
+
 #: The navigation: section -> pages. Add new pages here (one `st.Page` per file in pages/).
 #: Every page needs a `url_path` that differs from its file name: with a `pages/` folder,
 #: Streamlit runs a requested page *without* this router (old multipage mode) until the first
 #: `st.navigation` call of the process, i.e. on AppTest reruns and on the first deep link after
 #: a server start. A url_path it cannot match sends it to this file instead (tests/test_app.py
 #: checks the rule).
+#: Titles and sections are in the language of the run (set above, before this table is built).
 PAGES: dict[str, list[st.Page]] = {
-    "Dashboard": [
-        st.Page("pages/home.py", title="Overview", icon=":material/home:", url_path="overview",
-                default=True),
-        st.Page("pages/dashboard_caseload.py", title="Caseload", icon=":material/groups:",
+    _("Dashboard"): [
+        st.Page("pages/home.py", title=_("Overview"), icon=":material/home:",
+                url_path="overview", default=True),
+        st.Page("pages/dashboard_caseload.py", title=_("Caseload"), icon=":material/groups:",
                 url_path="caseload"),
-        st.Page("pages/dashboard_asylum.py", title="Asylum", icon=":material/gavel:",
+        st.Page("pages/dashboard_asylum.py", title=_("Asylum"), icon=":material/gavel:",
                 url_path="asylum"),
-        st.Page("pages/dashboard_solutions.py", title="Durable solutions",
+        st.Page("pages/dashboard_solutions.py", title=_("Durable solutions"),
                 icon=":material/flight_land:", url_path="solutions"),
-        st.Page("pages/dashboard_education.py", title="Education", icon=":material/school:",
+        st.Page("pages/dashboard_education.py", title=_("Education"), icon=":material/school:",
                 url_path="education"),
-        st.Page("pages/dashboard_statelessness.py", title="Statelessness",
+        st.Page("pages/dashboard_statelessness.py", title=_("Statelessness"),
                 icon=":material/badge:", url_path="statelessness"),
-        st.Page("pages/dashboard_official.py", title="Official statistics",
+        st.Page("pages/dashboard_official.py", title=_("Official statistics"),
                 icon=":material/public:", url_path="official"),
     ],
-    "Joint Plan of Action": [
-        st.Page("pages/joint_plan.py", title="Joint Plan of Action", icon=":material/handshake:",
-                url_path="plan"),
-        st.Page("pages/activity.py", title="Joint-plan activity", icon=":material/assignment:",
-                url_path="plan-activity"),
+    _("Joint Plan of Action"): [
+        st.Page("pages/joint_plan.py", title=_("Joint Plan of Action"),
+                icon=":material/handshake:", url_path="plan"),
+        st.Page("pages/activity.py", title=_("Joint-plan activity"),
+                icon=":material/assignment:", url_path="plan-activity"),
     ],
-    "Briefings and reviews": [
-        st.Page("pages/donor_briefing.py", title="Donor briefing", icon=":material/co_present:",
-                url_path="briefing"),
-        st.Page("pages/undaf_review.py", title="UNDAF / UNSDCF review",
+    _("Briefings and reviews"): [
+        st.Page("pages/donor_briefing.py", title=_("Donor briefing"),
+                icon=":material/co_present:", url_path="briefing"),
+        st.Page("pages/undaf_review.py", title=_("UNDAF / UNSDCF review"),
                 icon=":material/flag:", url_path="undaf-review"),
     ],
     # Who may open which page: data_access/auth.py (PAGE_ACCESS); a page not listed there is
     # open to nobody.
-    "Data": [
-        st.Page("pages/data.py", title="Data", icon=":material/upload_file:",
+    _("Data"): [
+        st.Page("pages/data.py", title=_("Data"), icon=":material/upload_file:",
                 url_path="manage-data"),
-        st.Page("pages/audit.py", title="Audit log", icon=":material/policy:",
+        st.Page("pages/audit.py", title=_("Audit log"), icon=":material/policy:",
                 url_path="audit-log"),
     ],
 }
@@ -107,13 +180,14 @@ def access_key(page: st.Page) -> str:
 def show_unavailable(problem: WarehouseUnavailable) -> None:
     """A friendly explanation of a missing or broken warehouse, without a traceback."""
     st.error(getattr(problem, "message", str(problem)), icon=":material/database_off:")
-    st.info(getattr(problem, "hint", cache.INIT_HINT), icon=":material/lightbulb:")
+    st.info(getattr(problem, "hint", None) or _(cache.INIT_HINT), icon=":material/lightbulb:")
 
 
 def only_page(body: Callable[[], None]) -> None:
     """Serve `body` as the one page of the app, whatever URL was opened (no menu, no data)."""
     pages = [st.Page(body, title="Hamkori", icon="🤝", url_path="welcome", default=True)]
     pages += [hidden_as(page, body) for section in PAGES.values() for page in section]
+    language_picker(LANGUAGE)  # a sign-in page or a refusal in the reader's language too
     st.navigation(pages, position="hidden").run()
     st.stop()
 
@@ -129,18 +203,18 @@ def refuse_to_start(problem: auth.ConfigurationError, *, private: bool = False) 
     map): one message, nothing else. A `private` problem (the role map, which names people) is
     told in the server log only."""
     _LOG.error("Hamkori refuses to serve: %s", problem)
-    shown = ("The sign-in settings of this server are not valid; the data manager finds the "
-             "reason in the server log." if private else str(problem))
+    shown = (_("The sign-in settings of this server are not valid; the data manager finds the "
+               "reason in the server log.") if private else str(problem))
 
     def body() -> None:
-        st.title("Hamkori cannot start")
+        st.title(_("Hamkori cannot start"))
         st.error(shown, icon=":material/gpp_bad:")
 
     only_page(body)
 
 
 def sign_out_button(where) -> None:
-    if where.button("Sign out", icon=":material/logout:", key="sign_out"):
+    if where.button(_("Sign out"), icon=":material/logout:", key="sign_out"):
         audit_event("sign_out")
         st.logout()
 
@@ -151,27 +225,28 @@ def gate(viewer: Viewer) -> None:
     def body() -> None:
         if viewer.state == NO_ACCESS:
             note_sign_in(viewer)
-            st.title("No access")
-            st.info(f"You are signed in as **{plain(viewer.user)}**, but this account has no "
-                    "access to Hamkori. If you work with the UNHCR or UNICEF office in "
-                    "Tajikistan, ask the data manager to give you access.",
+            st.title(_("No access"))
+            st.info(_("You are signed in as **{user}**, but this account has no access to "
+                      "Hamkori. If you work with the UNHCR or UNICEF office in Tajikistan, ask "
+                      "the data manager to give you access.").format(user=plain(viewer.user)),
                     icon=":material/lock:")
             sign_out_button(st)
             return
         st.title("Hamkori")
-        st.caption("The joint reporting dashboard of UNHCR and UNICEF in Tajikistan.")
+        st.caption(_("The joint reporting dashboard of UNHCR and UNICEF in Tajikistan."))
         if viewer.state == NOT_CONFIGURED:
-            st.error("Sign-in is not configured, so there is nothing to show.",
+            st.error(_("Sign-in is not configured, so there is nothing to show."),
                      icon=":material/key_off:")
-            st.info("Add the `[auth]` and `[roles]` sections to `.streamlit/secrets.toml` (see "
-                    "`.streamlit/secrets.toml.example`), or run the demo with `HAMKORI_DEMO=1` "
-                    "(not secured; refused when `HAMKORI_ENV=production`).",
+            st.info(_("Add the `[auth]` and `[roles]` sections to `.streamlit/secrets.toml` (see "
+                      "`.streamlit/secrets.toml.example`), or run the demo with `HAMKORI_DEMO=1` "
+                      "(not secured; refused when `HAMKORI_ENV=production`)."),
                     icon=":material/lightbulb:")
             return
         if viewer.state == EXPIRED:
-            st.info("Your sign-in has expired: please sign in again.", icon=":material/schedule:")
-        st.markdown("Sign in with your organisation account to see the dashboard.")
-        if st.button("Sign in", type="primary", icon=":material/login:", key="sign_in"):
+            st.info(_("Your sign-in has expired: please sign in again."),
+                    icon=":material/schedule:")
+        st.markdown(_("Sign in with your organisation account to see the dashboard."))
+        if st.button(_("Sign in"), type="primary", icon=":material/login:", key="sign_in"):
             st.login()
 
     only_page(body)
@@ -206,17 +281,20 @@ except auth.ConfigurationError as problem:
     refuse_to_start(problem)
 
 requested_audience = None
-if settings.demo:
+filters = None  # the sidebar's container for the view settings (none in presentation mode)
+if settings.demo and PRESENTING:
+    requested_audience = presented("audience")
+elif settings.demo:
     filters = st.sidebar.container()
     st.sidebar.divider()
     requested_audience = st.sidebar.selectbox(
-        "Demo audience switch — not secured",
+        _("Demo audience switch — not secured"),
         list(AUDIENCES),
         index=list(AUDIENCES).index(DEFAULT_AUDIENCE),
         key="audience",
         bind="query-params",
-        help="Demo mode (HAMKORI_DEMO): pick whose view to show — there is no sign-in, so "
-        "this is not secured. The donor and UNICEF views show counts from 1 to 4 as <5.",
+        help=_("Demo mode (HAMKORI_DEMO): pick whose view to show — there is no sign-in, so "
+               "this is not secured. The donor and UNICEF views show counts from 1 to 4 as <5."),
     )
 try:
     viewer = resolve_viewer(settings, requested_audience)
@@ -227,43 +305,55 @@ if viewer.role is None:
     gate(viewer)
 audience = viewer.role
 
-if viewer.state == DEMO:
-    st.sidebar.caption(f":material/science: Demo, not secured — viewing as "
-                       f"**{AUDIENCES[audience]}**.")
-    st.markdown(":orange-background[:material/science: **Demo — not secured.** Anyone can "
-                "switch the audience in the sidebar; there is no sign-in.]")
+if PRESENTING:
+    pass  # nothing around the slides: no sidebar, no banner
+elif viewer.state == DEMO:
+    st.sidebar.caption(":material/science: " + _("Demo, not secured — viewing as **{audience}**.")
+                       .format(audience=audience_title(audience)))
+    st.markdown(":orange-background[:material/science: "
+                + _("**Demo — not secured.** Anyone can switch the audience in the sidebar; "
+                    "there is no sign-in.") + "]")
 else:
     filters = st.sidebar.container()
     st.sidebar.divider()
     also = f" ({plain(viewer.user)})" if viewer.name and viewer.name != viewer.user else ""
-    st.sidebar.caption(f":material/account_circle: Signed in as **{plain(viewer.name or viewer.user)}"
-                       f"**{also} — {AUDIENCES[audience]}.")
+    st.sidebar.caption(":material/account_circle: "
+                       + _("Signed in as **{name}**{also} — {audience}.").format(
+                           name=plain(viewer.name or viewer.user), also=also,
+                           audience=audience_title(audience)))
     sign_out_button(st.sidebar)
 
-page = st.navigation(navigation_for(audience))
+page = st.navigation(navigation_for(audience), position="hidden" if PRESENTING else "sidebar")
+if PRESENTING and access_key(page) != BRIEFING:  # `present=1` means nothing elsewhere
+    del st.query_params["present"]
+    st.rerun()
 
 try:
     years_with_data = cache.data_years()
 except WarehouseUnavailable as problem:
+    language_picker(LANGUAGE, filters)
     show_unavailable(problem)
     st.stop()
 note_sign_in(viewer)
 
 first_year, last_year = years_with_data or (FIRST_YEAR, date.today().year)
-year = filters.selectbox(
-    "Reporting year",
+year = presented_year(first_year, last_year) if PRESENTING else filters.selectbox(
+    _("Reporting year"),
     list(range(last_year, min(first_year, FIRST_YEAR) - 1, -1)),  # newest first
     index=0,
     key="year",
     bind="query-params",
 )
-region_code = filters.selectbox(
-    "Region",
+region_code = ALL_REGIONS if PRESENTING else filters.selectbox(
+    _("Region"),
     [ALL_REGIONS, *ref.REGIONS],
-    format_func=lambda code: "All regions" if code == ALL_REGIONS else ref.REGIONS[code],
+    # the shown name is what the URL keeps (`?region=Dushanbe`, `?region=Душанбе`)
+    format_func=in_this_language(
+        lambda code: _("All regions") if code == ALL_REGIONS else ref.region_name(code)),
     key="region",
     bind="query-params",
 )
+language_picker(LANGUAGE, filters)
 set_context(ViewContext(
     year=int(year),
     region=None if region_code == ALL_REGIONS else region_code,

@@ -18,24 +18,25 @@ import polars as pl
 from sqlalchemy import Connection, Engine, func, insert, select
 
 from data_access import schema
+from locales import N_
 
 _LOG = logging.getLogger(__name__)
 
 #: Actions and what they mean (the audit page's filter and legend).
 ACTIONS: dict[str, str] = {
-    "sign_in": "signed in",
-    "sign_in_refused": "signed in without a role: shown 'no access'",
-    "sign_out": "signed out",
-    "page_refused": "asked for a page the role may not open",
-    "view": "opened a page",
-    "import": "imported a file",
-    "import_refused": "upload refused (nothing written)",
-    "rollback": "rolled an import back",
-    "plan_post": "posted a joint-plan update",
-    "plan_sign": "signed a joint-plan update off",
-    "plan_return": "returned a joint-plan update",
-    "export": "downloaded an export",
-    "refused": "an action the role may not take",
+    "sign_in": N_("signed in"),
+    "sign_in_refused": N_("signed in without a role: shown 'no access'"),
+    "sign_out": N_("signed out"),
+    "page_refused": N_("asked for a page the role may not open"),
+    "view": N_("opened a page"),
+    "import": N_("imported a file"),
+    "import_refused": N_("upload refused (nothing written)"),
+    "rollback": N_("rolled an import back"),
+    "plan_post": N_("posted a joint-plan update"),
+    "plan_sign": N_("signed a joint-plan update off"),
+    "plan_return": N_("returned a joint-plan update"),
+    "export": N_("downloaded an export"),
+    "refused": N_("an action the role may not take"),
 }
 MODES = ("oidc", "demo", "cli")
 

@@ -29,16 +29,17 @@ from pathlib import Path
 from types import MappingProxyType
 
 from data_access import datasets as ds
+from locales import N_
 
 #: Role codes of DOMAIN §1 (also the audiences of the indicator catalogue).
 ROLES: tuple[str, ...] = ("unhcr", "unicef", "donor", "admin")
 #: When several identity-provider groups match, the broadest role wins (documented in README).
 ROLE_RANK = {"donor": 0, "unicef": 1, "unhcr": 2, "admin": 3}
 ROLE_TITLES = {
-    "unhcr": "UNHCR representative and staff",
-    "unicef": "UNICEF counterparts",
-    "donor": "Donors (briefing by screen-share)",
-    "admin": "Data manager",
+    "unhcr": N_("UNHCR representative and staff"),
+    "unicef": N_("UNICEF counterparts"),
+    "donor": N_("Donors (briefing by screen-share)"),
+    "admin": N_("Data manager"),
 }
 
 TRUE_WORDS = {"1", "true", "yes", "on"}

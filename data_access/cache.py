@@ -8,6 +8,9 @@
   data version changes with every import and rollback, so a new import shows at once and nothing
   is recomputed otherwise; the audience is part of the key because the engine applies its
   disclosure control before any value reaches a page (`st.cache_data` is shared by every user).
+  The language is not: the cached frames are computed in English (`locales.using("en")`) and
+  `indicator_values` / `indicator_series` hand them out with their text (name, display, note)
+  in the session's language (`metrics.engine.localise`) — one cached copy for every language.
 - Joint plan (`data_access.plan`): `plan_status(as_of, audience)` (activities with their status
   and latest signed figures), `plan_updates(audience)`, `plan_history(activity_id, audience)`,
   `workplan_xlsx(audience)`, each keyed on (warehouse, data version, audience, …). Writes
@@ -33,10 +36,13 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from data_access import boundaries, indicators, plan, uploads, warehouse
+import locales
+from data_access import boundaries, indicators, plan, review, uploads, warehouse
 from data_access.config import disclosure_thresholds, warehouse_url
 from data_access.engine import WarehouseUnavailable, make_engine, safe_url
-from metrics.engine import Request
+from locales import _
+from metrics import disclosure
+from metrics.engine import Request, localise
 from metrics.periods import Period
 
 _LOG = logging.getLogger(__name__)
@@ -45,7 +51,7 @@ T = TypeVar("T")
 #: How long a read of the warehouse data version is reused (seconds).
 DATA_VERSION_TTL = 5
 
-INIT_HINT = (
+INIT_HINT = locales.N_(
     "Run `hamkori init --demo` to create the demo warehouse, or set `HAMKORI_WAREHOUSE_URL` "
     "to the address of your warehouse."
 )
@@ -58,12 +64,13 @@ class WarehouseStatus:
 
 
 class WarehouseProblem(WarehouseUnavailable):
-    """`WarehouseUnavailable` with a separate hint on what to do."""
+    """`WarehouseUnavailable` with a separate hint on what to do, both in the language of the
+    run that raised it (`st.cache_data` keeps no exception)."""
 
-    def __init__(self, message: str, hint: str = INIT_HINT) -> None:
+    def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = _(INIT_HINT) if hint is None else hint
 
 
 @st.cache_resource(show_spinner=False, on_release=lambda eng: eng.dispose())
@@ -92,18 +99,18 @@ def _guarded(url: str, action: Callable[[], T]) -> T:
         raise
     except ArgumentError as exc:
         raise WarehouseProblem(
-            "`HAMKORI_WAREHOUSE_URL` is not a database address Hamkori can use.",
-            "Check `HAMKORI_WAREHOUSE_URL` (for example `sqlite:///data/hamkori.sqlite` or "
-            "`postgresql+psycopg://user@host/hamkori`), or unset it to use the embedded "
-            "warehouse.",
+            _("`HAMKORI_WAREHOUSE_URL` is not a database address Hamkori can use."),
+            _("Check `HAMKORI_WAREHOUSE_URL` (for example `sqlite:///data/hamkori.sqlite` or "
+              "`postgresql+psycopg://user@host/hamkori`), or unset it to use the embedded "
+              "warehouse."),
         ) from exc
     except (SQLAlchemyError, OSError, ImportError) as exc:
         _LOG.warning("warehouse %s unavailable: %r", safe_url(url), exc)
         raise WarehouseProblem(
-            f"The warehouse at `{safe_url(url)}` cannot be read "
-            f"({type(exc).__name__}).",
-            "Check `HAMKORI_WAREHOUSE_URL` and that the database server is running; "
-            "if the file is damaged, restore it from a backup or run `hamkori init --demo`.",
+            _("The warehouse at `{url}` cannot be read ({error}).").format(
+                url=safe_url(url), error=type(exc).__name__),
+            _("Check `HAMKORI_WAREHOUSE_URL` and that the database server is running; "
+              "if the file is damaged, restore it from a backup or run `hamkori init --demo`."),
         ) from exc
 
 
@@ -116,10 +123,12 @@ def _data_version(url: str) -> int:
             raise ArgumentError(str(exc)) from None
         missing = _missing_sqlite_file(url)
         if missing is not None:
-            raise WarehouseProblem(f"There is no warehouse at `{missing}` yet.")
+            raise WarehouseProblem(_("There is no warehouse at `{path}` yet.").format(
+                path=missing))
         eng = engine(url)
         if not warehouse.is_initialised(eng):
-            raise WarehouseProblem(f"The warehouse at `{safe_url(url)}` is not initialised.")
+            raise WarehouseProblem(_("The warehouse at `{url}` is not initialised.").format(
+                url=safe_url(url)))
         with eng.connect() as connection:
             return warehouse.data_version(connection)
 
@@ -188,7 +197,7 @@ def _indicator_values(url: str, data_version: int, period: str, as_of: date | No
                       country=country, thresholds=dict(thresholds), compare=compare)
 
     def read() -> pl.DataFrame:
-        with engine(url).connect() as connection:
+        with engine(url).connect() as connection, locales.using(locales.DEFAULT):
             return indicators.compute(connection, request, codes,
                                       reader=_frame_reader(url, data_version))
 
@@ -199,12 +208,14 @@ def indicator_values(period: Period, audience: str, *, region: str | None = None
                      by: tuple[str, ...] = (), codes: tuple[str, ...] | None = None,
                      as_of: date | None = None, country: str = "TJK", compare: bool = True
                      ) -> pl.DataFrame:
-    """Indicator values as `audience` may see them (disclosure already applied by the engine)."""
+    """Indicator values as `audience` may see them (disclosure already applied by the engine),
+    their text in the current language."""
     status = warehouse_status()
     filters = (("region", (region,)),) if region else ()
-    return _indicator_values(status.url, status.data_version, period.label, as_of, audience,
-                             filters, tuple(by), tuple(codes) if codes else None, country,
-                             _thresholds(), compare)
+    return localise(_indicator_values(status.url, status.data_version, period.label, as_of,
+                                      audience, filters, tuple(by),
+                                      tuple(codes) if codes else None, country, _thresholds(),
+                                      compare))
 
 
 # ------------------------------------------------------------------------------- joint plan
@@ -293,7 +304,7 @@ def _indicator_series(url: str, data_version: int, periods: tuple[str, ...], aud
                         thresholds=dict(thresholds), compare=False) for p in periods]
 
     def read() -> pl.DataFrame:
-        with engine(url).connect() as connection:
+        with engine(url).connect() as connection, locales.using(locales.DEFAULT):
             return indicators.compute_series(connection, requests, codes,
                                              reader=_frame_reader(url, data_version))
 
@@ -307,15 +318,16 @@ def indicator_series(periods: list[Period], audience: str, codes: tuple[str, ...
     frames are read once for all periods."""
     status = warehouse_status()
     filters = (("region", (region,)),) if region else ()
-    return _indicator_series(status.url, status.data_version, tuple(p.label for p in periods),
-                             audience, filters, tuple(codes), country, _thresholds())
+    return localise(_indicator_series(status.url, status.data_version,
+                                      tuple(p.label for p in periods), audience, filters,
+                                      tuple(codes), country, _thresholds()))
 
 
 def _thresholds() -> tuple[tuple[str, int | None], ...]:
     try:
         return tuple(sorted(disclosure_thresholds().items()))
     except ValueError as exc:  # a misconfigured server must not fall back to showing small counts
-        raise WarehouseProblem(str(exc), "Fix the setting and restart the dashboard.") from exc
+        raise WarehouseProblem(str(exc), _("Fix the setting and restart the dashboard.")) from exc
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -357,3 +369,64 @@ def dataset_freshness(audience: str) -> pl.DataFrame:
     the period covered."""
     status = warehouse_status()
     return _dataset_freshness(status.url, status.data_version, audience)
+
+
+# ------------------------------------------------------------------------------- UNDAF review
+@st.cache_data(show_spinner=False, max_entries=32)
+def _review_framework(url: str, data_version: int, audience: str) -> pl.DataFrame:
+    return _read_plan(url, review.framework)
+
+
+def review_framework(audience: str) -> pl.DataFrame:
+    """The Cooperation Framework's current outcomes and outputs with their import batches
+    (`data_access.review.framework`; the same for every audience, keyed on it like every
+    loader)."""
+    status = warehouse_status()
+    return _review_framework(status.url, status.data_version, audience)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _review_targets(url: str, data_version: int, audience: str,
+                    thresholds: tuple[tuple[str, int | None], ...]) -> pl.DataFrame:
+    return _read_plan(url, lambda connection: review.targets(connection, audience,
+                                                             dict(thresholds)))
+
+
+def review_targets(audience: str) -> pl.DataFrame:
+    """The current indicator targets as `audience` may see them (no small count target, none
+    of an indicator it does not see), with their import batches."""
+    status = warehouse_status()
+    return _review_targets(status.url, status.data_version, audience, _thresholds())
+
+
+def audience_threshold(audience: str) -> int | None:
+    """The audience's disclosure threshold as configured (None = exact counts)."""
+    return disclosure.threshold_for(audience, dict(_thresholds()))
+
+
+# ------------------------------------------------------------------------------- briefing
+class BriefingSource:
+    """The briefing deck's figures for the app (`briefing.content.Source`): the cached loaders
+    above, each keyed by audience, so the deck on the briefing page is `hamkori brief`'s deck
+    (which asks `briefing.content.WarehouseSource` the same questions)."""
+
+    def thresholds(self) -> dict[str, int | None]:
+        return dict(_thresholds())
+
+    def values(self, period: Period, audience: str, codes, *, region: str | None = None,
+               by=(), compare: bool = False) -> pl.DataFrame:
+        return indicator_values(period, audience, region=region, by=tuple(by),
+                                codes=tuple(codes), compare=compare)
+
+    def series(self, periods, audience: str, codes, *, region: str | None = None
+               ) -> pl.DataFrame:
+        return indicator_series(list(periods), audience, tuple(codes), region=region)
+
+    def plan_status(self, as_of: date, audience: str) -> pl.DataFrame:
+        return plan_status(as_of, audience)
+
+    def plan_updates(self, audience: str) -> pl.DataFrame:
+        return plan_updates(audience)
+
+    def boundaries(self) -> pl.DataFrame:
+        return boundary_shapes()

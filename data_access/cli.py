@@ -6,12 +6,15 @@
     hamkori rollback BATCH
     hamkori datasets
     hamkori report [--period P] [--as-of DATE] [--by DIM[,DIM]] [--audience ROLE] [--country ISO3]
-                   [--region CODE] [--indicator CODE[,CODE]] [--format json|csv]
+                   [--region CODE] [--indicator CODE[,CODE]] [--format json|csv] [--lang en|ru|tg]
     hamkori docs [--check]
     hamkori workplan export FILE.xlsx | hamkori workplan import FILE.xlsx [--replace]
+    hamkori brief --out FILE [--format pptx|pdf] [--audience ROLE] [--period YEAR] [--lang en|ru|tg]
+                  [--region CODE] [--user NAME]
     hamkori check
 
-Imports, rollbacks and workplan exports/imports are written to the audit log (mode `cli`).
+Imports, rollbacks, workplan exports/imports and briefing decks are written to the audit log
+(mode `cli`).
 
 The warehouse is `HAMKORI_WAREHOUSE_URL` (default: the SQLite file under data/). Exit status is
 non-zero on any refusal, and the warehouse is then unchanged.
@@ -183,12 +186,17 @@ def rollback(ctx: click.Context, batch: int, user: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
               show_default=True)
 @click.option("--no-compare", is_flag=True, help="Skip the previous-period comparisons.")
+@click.option("--lang", "language", type=click.Choice(["en", "ru", "tg"]), default="en",
+              show_default=True,
+              help="Language of the names, display values and notes (values and codes stay).")
 @click.pass_context
 def report(ctx: click.Context, period: str | None, as_of, by: str, audience: str, country: str,
-           region: str | None, indicators: str, fmt: str, no_compare: bool) -> None:
+           region: str | None, indicators: str, fmt: str, no_compare: bool,
+           language: str) -> None:
     """Print every indicator for a period, as AUDIENCE may see it."""
     from datetime import date
 
+    import locales
     from data_access import indicators as ind
     from metrics import engine
     from metrics import report as rpt
@@ -212,7 +220,7 @@ def report(ctx: click.Context, period: str | None, as_of, by: str, audience: str
                                  filters=filters, country=country.upper(),
                                  thresholds=config.disclosure_thresholds(),
                                  compare=not no_compare)
-        with _engine(ctx).connect() as connection:
+        with _engine(ctx).connect() as connection, locales.using(language):
             results = ind.compute(connection, request, codes)
     except (engine.RequestError, KeyError, ValueError) as exc:
         _fail(str(exc).strip('"'))
@@ -279,6 +287,107 @@ def workplan_import(ctx: click.Context, file: Path, replace: bool, user: str | N
             audit.record_safely(engine, actor, "import", result.dataset,
                                 f"batch {result.batch_id}: {file.name}, {result.rows:,} rows")
         click.echo(result.message)
+
+
+@main.command()
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The file to write (.pptx or .pdf).")
+@click.option("--format", "fmt", type=click.Choice(["pptx", "pdf"]), default=None,
+              help="pptx | pdf (default: from the suffix of --out).")
+@click.option("--audience", default="donor", show_default=True,
+              help="Whose view: donor | unicef | unhcr | admin (disclosure control applies).")
+@click.option("--period", default=None,
+              help="The reporting year, e.g. 2025 (default: the last complete year).")
+@click.option("--lang", "language", type=click.Choice(["en", "ru", "tg"]), default="en",
+              show_default=True, help="Language of the deck.")
+@click.option("--region", default=None, help="Only this region (ISO 3166-2:TJ code).")
+@click.option("--user", default=None, help="Who is exporting (default: $HAMKORI_USER or login).")
+@click.pass_context
+def brief(ctx: click.Context, out: Path, fmt: str | None, audience: str, period: str | None,
+          language: str, region: str | None, user: str | None) -> None:
+    """Write the briefing deck (PPTX or PDF) for AUDIENCE and a reporting year.
+
+    The slides are the app's briefing, with the audience's disclosure control applied; the charts
+    are drawn offline by the system Chromium. The export is written to the audit log."""
+    import re
+    import time
+    from datetime import date
+
+    fmt = fmt or out.suffix.lower().lstrip(".")
+    if fmt not in ("pptx", "pdf"):
+        _fail(f"cannot tell the format from {out.name!r}: give --format pptx or --format pdf")
+    audience = audience.strip().lower()
+    if audience not in auth.ROLES:
+        _fail(f"unknown audience {audience!r}; one of {', '.join(auth.ROLES)}")
+    text = (period or str(date.today().year - 1)).strip()
+    if not re.fullmatch(r"\d{4}", text) or not 1990 <= int(text) <= date.today().year:
+        _fail(f"a briefing covers a reporting year from 1990 to {date.today().year} "
+              f"(--period 2025); not {text!r}")
+    year = int(text)
+    if region:
+        from data_access.reference import REGIONS
+
+        region = region.strip().upper()
+        if region not in REGIONS:
+            _fail(f"unknown region {region!r}; one of {', '.join(REGIONS)}")
+    if not out.parent.is_dir():
+        _fail(f"the folder {out.parent} does not exist")
+
+    engine = _engine(ctx)
+    # briefing sits above data_access (it reads the engine and draws the pages' charts).
+    from briefing import content
+    from briefing.images import ChartRenderError, render_deck
+    from metrics.catalogue import CATALOGUE
+    from metrics.engine import OK, SUPPRESSED
+    from metrics.periods import YEAR, Period
+
+    started = time.perf_counter()
+    try:
+        source = content.WarehouseSource(engine)  # reads HAMKORI_DISCLOSURE_THRESHOLDS
+    except ValueError as exc:
+        _fail(str(exc), EXIT_UNAVAILABLE)
+    visible = {i.code for i in CATALOGUE.for_audience(audience)}
+    try:
+        if not importer.list_batches(engine).height:
+            _fail("the warehouse holds no data yet: import some (hamkori import …) or load the "
+                  "demo (hamkori init --demo)")
+        # The year's headline indicators (read once: the deck reuses the frames). Nothing but
+        # zeros (e.g. no joint-plan activity running) is no figure either.
+        found = source.values(Period(YEAR, year), audience,
+                              [code for code in content.YEAR_CODES if code in visible],
+                              region=region)
+        status, value = found["status"], found["value"]
+        if not found.filter((status == SUPPRESSED)
+                            | ((status == OK) & value.is_not_null() & (value != 0))).height:
+            _fail(f"the warehouse has no figures for {year}{f' in {region}' if region else ''}"
+                  ": choose another --period")
+        deck = content.build_deck(source, audience=audience, year=year, language=language,
+                                  region=region)
+    except SQLAlchemyError as exc:
+        _fail(f"cannot read the warehouse: {str(exc).splitlines()[0]}", EXIT_UNAVAILABLE)
+    try:
+        images = render_deck(deck)
+    except ChartRenderError as exc:
+        _fail(f"the charts could not be drawn: {exc}", EXIT_UNAVAILABLE)
+    click.echo(f"  {images.summary()}", err=True)
+    if fmt == "pptx":
+        from briefing.pptx_deck import write_pptx as write
+    else:
+        from briefing.pdf_deck import write_pdf as write
+    data = write(deck, images)
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(out)  # a deck is written whole or not at all
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        _fail(f"cannot write {out}: {exc.strerror or exc}")
+    where = f", region {region}" if region else ""
+    audit.record_safely(engine, audit.Actor(user or config.current_user(), audience, "cli"),
+                        "export", f"briefing {year}",
+                        f"wrote {out.name}: {fmt}, {len(deck.slides)} slides, {language}{where}")
+    click.echo(f"wrote {out} ({fmt}, {len(deck.slides)} slides, {audience}, {year}, {language}"
+               f"{where}) in {time.perf_counter() - started:.1f} s")
 
 
 @main.command()

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from data_access import reference as ref
+from locales import N_, _
 
 # Kinds of value. Parsing and error messages for each live in validation.py.
 COUNT = "count"  # non-negative integer
@@ -62,6 +63,11 @@ class Dataset:
     covers: tuple[str, str] | None = None
 
     @property
+    def display_title(self) -> str:
+        """The title in the current language."""
+        return _(self.title)
+
+    @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
@@ -98,7 +104,7 @@ def _add(ds: Dataset) -> Dataset:
 
 _add(
     Dataset(
-        "population", "population", "Population (stock at a date)",
+        "population", "population", N_("Population (stock at a date)"),
         (
             Column("date", DATE), POP_TYPE, Column("origin", COUNTRY), Column("region", REGION),
             Column("district", DISTRICT, required=False), SEX, AGE, Column("persons", COUNT),
@@ -112,7 +118,7 @@ _add(
 )
 _add(
     Dataset(
-        "asylum", "asylum", "Asylum applications and decisions (flow per month)",
+        "asylum", "asylum", N_("Asylum applications and decisions (flow per month)"),
         (
             Column("month", MONTH), Column("origin", COUNTRY), Column("applied", COUNT),
             Column("recognized", COUNT), Column("complementary", COUNT),
@@ -126,7 +132,7 @@ _add(
 )
 _add(
     Dataset(
-        "solutions", "solutions", "Durable solutions (flow per month)",
+        "solutions", "solutions", N_("Durable solutions (flow per month)"),
         (
             Column("month", MONTH),
             Column("solution", CODE, codes=_codes("voluntary_return", "naturalisation")),
@@ -141,7 +147,7 @@ _add(
 )
 _add(
     Dataset(
-        "resettlement", "resettlement", "Resettlement cases",
+        "resettlement", "resettlement", N_("Resettlement cases"),
         (
             Column("case_id", IDENT), Column("persons", COUNT), Column("origin", COUNTRY),
             Column("destination", COUNTRY),
@@ -160,7 +166,7 @@ _add(
 )
 _add(
     Dataset(
-        "education", "education", "Education enrolment (per school year)",
+        "education", "education", N_("Education enrolment (per school year)"),
         (
             Column("school_year", SCHOOL_YEAR), Column("region", REGION), POP_TYPE,
             Column(
@@ -179,7 +185,7 @@ _add(
 )
 _add(
     Dataset(
-        "statelessness", "statelessness", "Statelessness cases",
+        "statelessness", "statelessness", N_("Statelessness cases"),
         (
             Column("case_id", IDENT), Column("region", REGION), Column("district", DISTRICT),
             SEX, AGE, Column("identified", DATE),
@@ -198,7 +204,7 @@ _add(
 )
 _add(
     Dataset(
-        "birth_registration", "birth_registration", "Birth registration of children under five",
+        "birth_registration", "birth_registration", N_("Birth registration of children under five"),
         (
             Column("date", DATE), Column("region", REGION),
             Column("district", DISTRICT, required=False), POP_TYPE, SEX,
@@ -213,7 +219,7 @@ _add(
 )
 _add(
     Dataset(
-        "joint_plan", "joint_plan", "Joint Plan of Action activities",
+        "joint_plan", "joint_plan", N_("Joint Plan of Action activities"),
         (
             Column("activity_id", IDENT), Column("area", CODE, codes=AREA_CODES),
             Column("title", TEXT), Column("lead", CODE, codes=AGENCY_CODES),
@@ -233,7 +239,7 @@ _add(
 _SIGNOFF = _codes("signed", "returned")
 _add(
     Dataset(
-        "joint_plan_updates", "joint_plan_updates", "Joint Plan of Action progress updates",
+        "joint_plan_updates", "joint_plan_updates", N_("Joint Plan of Action progress updates"),
         (
             Column("activity_id", IDENT), Column("update_no", COUNT), Column("date", DATE),
             Column("progress", PERCENT), Column("status_note", TEXT, required=False),
@@ -258,7 +264,7 @@ _add(
 )
 _add(
     Dataset(
-        "funding", "funding", "Funding per donor and year",
+        "funding", "funding", N_("Funding per donor and year"),
         (
             Column("year", YEAR), Column("donor", TEXT), Column("agency", CODE, codes=AGENCY_CODES),
             Column("area", CODE, required=False, codes=AREA_CODES),
@@ -272,7 +278,7 @@ _add(
 )
 _add(
     Dataset(
-        "targets", "targets", "Indicator targets per year",
+        "targets", "targets", N_("Indicator targets per year"),
         (
             Column("indicator", TEXT), Column("year", YEAR),
             Column("baseline", NUMBER, required=False), Column("target", NUMBER),
@@ -287,7 +293,7 @@ _add(
 )
 _add(
     Dataset(
-        "framework", "framework", "Cooperation Framework outcomes and outputs",
+        "framework", "framework", N_("Cooperation Framework outcomes and outputs"),
         (
             Column("code", IDENT), Column("level", CODE, codes=_codes("outcome", "output")),
             Column("parent", IDENT, required=False), Column("title", TEXT),
@@ -342,7 +348,7 @@ def _n(name: str, *aliases: str) -> Column:
 
 _add(
     Dataset(
-        "unhcr-population", "off_population", "UNHCR population statistics (end-year stock)",
+        "unhcr-population", "off_population", N_("UNHCR population statistics (end-year stock)"),
         _COUNTRY_PAIR + (
             _n("refugees", "Refugees under UNHCR's mandate", "Refugees"),
             _n("asylum_seekers", "Asylum-seekers", "Asylum seekers"),
@@ -364,7 +370,7 @@ _add(
 )
 _add(
     Dataset(
-        "unhcr-solutions", "off_solutions", "UNHCR durable solutions (per year)",
+        "unhcr-solutions", "off_solutions", N_("UNHCR durable solutions (per year)"),
         _COUNTRY_PAIR + (
             _n("returned_refugees", "Returned refugees"),
             _n("resettlement", "Resettlement arrivals", "Resettlement"),
@@ -381,7 +387,7 @@ _add(
 _add(
     Dataset(
         "unhcr-asylum-applications", "off_asylum_applications",
-        "UNHCR asylum applications (per year)",
+        N_("UNHCR asylum applications (per year)"),
         _COUNTRY_PAIR + (
             Column("procedure_type", TEXT, aliases=("Authority", "Procedure type")),
             Column("app_type", TEXT, aliases=("Application type",)),
@@ -398,7 +404,7 @@ _add(
 )
 _add(
     Dataset(
-        "unhcr-asylum-decisions", "off_asylum_decisions", "UNHCR asylum decisions (per year)",
+        "unhcr-asylum-decisions", "off_asylum_decisions", N_("UNHCR asylum decisions (per year)"),
         _COUNTRY_PAIR + (
             Column("procedure_type", TEXT, aliases=("Authority", "Procedure type")),
             Column("dec_level", TEXT, aliases=("Decision level", "Stage of procedure")),
@@ -422,7 +428,7 @@ _DEMOGRAPHIC_BANDS = (("0_4", "0 - 4"), ("5_11", "5 - 11"), ("12_17", "12 - 17")
 _add(
     Dataset(
         "unhcr-demographics", "off_demographics",
-        "UNHCR demographic and sub-national data (end-year stock)",
+        N_("UNHCR demographic and sub-national data (end-year stock)"),
         _COUNTRY_PAIR + (
             Column("pop_type", TEXT, aliases=("Population type",)),
             Column("location", TEXT, required=False, aliases=("Location", "Location name")),

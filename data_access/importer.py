@@ -25,11 +25,13 @@ import polars as pl
 from sqlalchemy import Connection, Engine, delete, func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
+import locales
 from data_access import analytics, schema
 from data_access import datasets as ds
 from data_access.readers import ROW, UnreadableFile, read_table
 from data_access.validation import PROBLEM_SCHEMA, format_problems, validate
 from data_access.warehouse import bump_data_version
+from locales import _, ngettext
 
 #: progress(stage, done, total): stage is "validated" or "written".
 Progress = Callable[[str, int, int], None]
@@ -102,7 +104,7 @@ def import_file(engine: Engine, dataset: str, source: Path | str | bytes, *, use
     try:
         raw = read_table(data, file_name, spec)
     except UnreadableFile as exc:
-        raise ImportRefused(f"{file_name}: {exc}") from exc
+        raise ImportRefused(_("{file}: {reason}").format(file=file_name, reason=exc)) from exc
     typed, problems = validate(spec, raw.frame, raw.missing_columns)
     if raw.unknown_columns and not spec.official:
         # A misspelt column would otherwise be dropped silently: the template is the contract.
@@ -118,7 +120,8 @@ def _unknown_column_problems(spec: ds.Dataset, names: list[str]) -> pl.DataFrame
     expected = ", ".join(spec.column_names)
     return pl.DataFrame(
         {"row": [None] * len(names), "column": names, "value": [None] * len(names),
-         "reason": [f"unknown column (the {spec.name} template has: {expected})"] * len(names)},
+         "reason": [_("unknown column (the {dataset} template has: {columns})").format(
+             dataset=spec.name, columns=expected)] * len(names)},
         schema=PROBLEM_SCHEMA,
     )
 
@@ -196,10 +199,15 @@ def _writing(engine: Engine) -> Iterator[Connection]:
 def _refuse_problems(file_name: str, typed: pl.DataFrame, problems: pl.DataFrame) -> None:
     if problems.height:
         raise ImportRefused(
-            f"{file_name}: {problems.height} problem(s) found; nothing was imported. "
-            "Fix the file and import it again.", problems)
+            ngettext("{file}: {count} problem found; nothing was imported. Fix the file and "
+                     "import it again.",
+                     "{file}: {count} problems found; nothing was imported. Fix the file and "
+                     "import it again.", problems.height).format(file=file_name,
+                                                                 count=problems.height),
+            problems)
     if typed.height == 0:
-        raise ImportRefused(f"{file_name}: the file has no data rows; nothing was imported.")
+        raise ImportRefused(_("{file}: the file has no data rows; nothing was imported.").format(
+            file=file_name))
 
 
 def _write_in(conn: Connection, spec: ds.Dataset, typed: pl.DataFrame, digest: str,
@@ -251,7 +259,7 @@ def import_workbook(engine: Engine, source: Path | str | bytes, sheets: dict[str
         try:
             raw = read_table(data, file_name, spec, sheet=sheet)
         except UnreadableFile as exc:
-            raise ImportRefused(f"{where}: {exc}") from exc
+            raise ImportRefused(_("{file}: {reason}").format(file=where, reason=exc)) from exc
         typed, problems = validate(spec, raw.frame, raw.missing_columns)
         if raw.unknown_columns:
             problems = pl.concat([_unknown_column_problems(spec, raw.unknown_columns), problems])
@@ -326,16 +334,17 @@ def _overlap_message(conn: Connection, spec: ds.Dataset, file_name: str,
     keys = overlap.select(spec.partition).unique().sort(spec.partition)
     shown = ", ".join(" / ".join(str(v) for v in row) for row in keys.head(8).iter_rows())
     if keys.height > 8:
-        shown += f" and {keys.height - 8} more"
-    described = "; ".join(f"batch {i} ({name}, {when:%Y-%m-%d} by {who})"
-                          for i, name, when, who in batches)
+        shown += " " + _("and {count} more").format(count=keys.height - 8)
+    described = "; ".join(_("batch {batch} ({file}, {date} by {user})").format(
+        batch=i, file=name, date=f"{when:%Y-%m-%d}", user=who) for i, name, when, who in batches)
     total = overlap.get_column("rows").sum()
-    return (
-        f"{file_name}: the warehouse already holds {total:,} {spec.name} rows for "
-        f"{' / '.join(spec.partition)} {shown}, from {described}. Nothing was imported. "
-        "If this file is the corrected version, import it again with --replace "
-        "(the earlier rows are kept and come back if you roll this import back)."
-    )
+    return _(
+        "{file}: the warehouse already holds {rows} {dataset} rows for {partition} {keys}, from "
+        "{batches}. Nothing was imported. If this file is the corrected version, import it "
+        "again with --replace (the earlier rows are kept and come back if you roll this import "
+        "back)."
+    ).format(file=file_name, rows=locales.number(total), dataset=spec.name,
+             partition=" / ".join(spec.partition), keys=shown, batches=described)
 
 
 def _supersede(conn: Connection, table, spec: ds.Dataset, keys: pl.DataFrame, batch_id: int) -> int:
@@ -359,10 +368,11 @@ def rollback(engine: Engine, batch_id: int, *, user: str,
     with _writing(engine) as conn:
         batch = conn.execute(select(b).where(b.c.id == batch_id)).mappings().first()
         if batch is None:
-            raise ImportRefused(f"there is no batch {batch_id}")
+            raise ImportRefused(_("there is no batch {batch}").format(batch=batch_id))
         if batch["status"] != "active":
-            raise ImportRefused(f"batch {batch_id} was already rolled back "
-                                f"({batch['rolled_back_at']:%Y-%m-%d} by {batch['rolled_back_by']})")
+            raise ImportRefused(_("batch {batch} was already rolled back ({date} by {user})")
+                                .format(batch=batch_id, date=f"{batch['rolled_back_at']:%Y-%m-%d}",
+                                        user=batch["rolled_back_by"]))
         table = schema.table_for(batch["dataset"])
         later = conn.execute(
             select(table.c.superseded_by).distinct()
@@ -370,8 +380,8 @@ def rollback(engine: Engine, batch_id: int, *, user: str,
         ).scalars().all()
         if later:
             raise ImportRefused(
-                f"batch {batch_id} was itself replaced by batch(es) "
-                f"{', '.join(map(str, sorted(later)))}: roll those back first")
+                _("batch {batch} was itself replaced by batch(es) {later}: roll those back first")
+                .format(batch=batch_id, later=", ".join(map(str, sorted(later)))))
         removed = conn.execute(delete(table).where(table.c.batch_id == batch_id)).rowcount
         restored = conn.execute(update(table).where(table.c.superseded_by == batch_id)
                                 .values(superseded_by=None)).rowcount

@@ -143,8 +143,8 @@ def official_gap(connection: Connection, dataset: str, country: str) -> str | No
     if not pivots or any(not p or country in p for p in pivots.values()):
         return None
     others = ", ".join(sorted(set().union(*pivots.values())))
-    return (f"the imported {dataset} file holds only rows involving {others}: import UNHCR's "
-            f"global table to report on {country}")
+    return engine.note_text("official_gap", dataset=dataset, countries=others,
+                                                  country=country)
 
 
 #: Analytics tables and time columns that say which years have data (joint-plan dates are plans,

@@ -22,6 +22,9 @@ how the actor is known (`oidc` sign-in, `demo` switch, `cli` for scripts and tes
 
 Roles are checked here, server side: only `unhcr` and `unicef` act, each for its own agency, and
 only on activities their agency leads (JOINT: both); donors and data managers cannot post or sign.
+
+Refusals, sentences and figures are in the current language (`locales`); the audit log and the
+import log stay in English.
 """
 
 from __future__ import annotations
@@ -37,9 +40,11 @@ import xlsxwriter
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+import locales
 from data_access import analytics, audit, importer, schema
 from data_access import datasets as ds
-from metrics.catalogue import CATALOGUE
+from locales import N_, _
+from metrics.catalogue import CATALOGUE, audience_title, indicator_name
 from metrics.disclosure import is_small, scrub, threshold_for
 from metrics.joint_plan import activity_status
 
@@ -49,6 +54,12 @@ OTHER_AGENCY = {"UNHCR": "UNICEF", "UNICEF": "UNHCR"}
 #: Audiences that may read internal narratives (DOMAIN §1: donors never see them).
 INTERNAL_READERS = frozenset({"unhcr", "unicef", "admin"})
 WORKPLAN_SHEETS = {"joint_plan": "activities", UPDATES: "updates"}
+#: An update's `state`, as words of the current language (`state_label`).
+STATES = {"signed": N_("signed"), "pending": N_("pending"), "returned": N_("returned")}
+
+
+def state_label(state: str | None) -> str:
+    return _(STATES[state]) if state in STATES else (state or "")
 
 
 class PlanRefused(Exception):
@@ -283,15 +294,22 @@ def status(connection: Connection, audience: str, as_of: date) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------------------------- indicator
-NOT_IN_CATALOGUE = "not in the indicator catalogue"
+NOT_IN_CATALOGUE = N_("not in the indicator catalogue")
+#: The linked indicator's figures (keys of `linked_indicator_view`'s `values`).
+FIGURE_LABELS = {"Baseline": N_("Baseline"), "Target": N_("Target"),
+                 "Latest actual": N_("Latest actual")}
 
 
 def figure_text(value: float | None, unit: str | None = None) -> str:
-    """A figure as the plan pages show it: '1,250', '87.5 %', '—' when there is none."""
+    """A figure as the plan pages show it, in the current language: '1,250', '87.5 %'
+    ('1 250', '87,5 %' in Russian), '—' when there is none."""
     if value is None:
         return "—"
-    text = f"{value:,.1f}".removesuffix(".0")
-    return f"{text} %" if unit == "percent" else text
+    rounded = float(f"{value:.1f}")
+    digits = 0 if rounded.is_integer() else 1
+    if unit == "percent":
+        return locales.percent(rounded, digits)
+    return locales.number(rounded, digits)
 
 
 def _indicator_rule(code: str, audience: str, thresholds: Mapping[str, int | None] | None
@@ -302,10 +320,10 @@ def _indicator_rule(code: str, audience: str, thresholds: Mapping[str, int | Non
     audience, with the small-count rule applied as if it were a count (fail safe)."""
     indicator = CATALOGUE.indicators.get(code)
     if indicator is None:
-        return NOT_IN_CATALOGUE, None, True, threshold_for(audience, thresholds)
+        return _(NOT_IN_CATALOGUE), None, True, threshold_for(audience, thresholds)
     threshold = (threshold_for(audience, thresholds) if indicator.disclosure == "count"
                  else None)
-    return indicator.name, indicator.unit, audience in indicator.audiences, threshold
+    return indicator_name(code), indicator.unit, audience in indicator.audiences, threshold
 
 
 def indicator_figure(code: str, value: float | None, audience: str,
@@ -338,21 +356,22 @@ def linked_indicator_view(indicator_code: str | None, baseline: float | None,
     view = {"code": indicator_code, "name": None, "unit": None, "shown": False,
             "sentence": None, "values": {}, "note": None}
     if not indicator_code:
-        view["sentence"] = "This activity is not linked to a catalogue indicator."
+        view["sentence"] = _("This activity is not linked to a catalogue indicator.")
         return view
     name, unit, shared, threshold = _indicator_rule(indicator_code, audience, thresholds)
     view.update(name=name, unit=unit)
     if not shared:
-        who = CATALOGUE.audiences[audience].title if audience in CATALOGUE.audiences else audience
-        view["sentence"] = f"This indicator is not shared with {who}."
+        view["sentence"] = _("This indicator is not shared with {audience}.").format(
+            audience=audience_title(audience))
         return view
     raw = {"Baseline": baseline, "Target": target, "Latest actual": actual}
     view["shown"] = True
     view["values"] = {label: indicator_figure(indicator_code, value, audience, thresholds)
                       for label, value in raw.items()}
     if any(is_small(value, threshold) for value in raw.values()):
-        view["note"] = (f"Counts between 1 and {threshold - 1} are shown as <{threshold} "
-                        "(disclosure control).")
+        view["note"] = _("Counts between 1 and {largest} are shown as <{threshold} "
+                         "(disclosure control).").format(largest=threshold - 1,
+                                                         threshold=threshold)
     return view
 
 
@@ -377,7 +396,7 @@ def can_sign(audience: str, update: dict) -> bool:
 def _activity(connection: Connection, activity_id: str) -> dict:
     found = analytics.load(connection, "joint_plan", {"activity_id": activity_id})
     if found.is_empty():
-        raise PlanRefused(f"there is no activity {activity_id}")
+        raise PlanRefused(_("there is no activity {activity}").format(activity=activity_id))
     return found.row(0, named=True)
 
 
@@ -388,11 +407,12 @@ def post_update(engine: Engine, activity_id: str, draft: UpdateDraft, *, audienc
     with engine.connect() as connection:
         activity = _activity(connection, activity_id)
     if not can_post(audience, activity["lead"]):
-        raise NotAllowed(f"the {audience} audience cannot post updates on {activity_id} "
-                         f"(led by {activity['lead']})")
+        raise NotAllowed(_("the {audience} audience cannot post updates on {activity} (led by "
+                           "{lead})").format(audience=audience, activity=activity_id,
+                                             lead=activity["lead"]))
     if draft.date < activity["start"]:
-        raise PlanRefused(f"the update is dated {draft.date}, before the activity starts "
-                          f"({activity['start']})")
+        raise PlanRefused(_("the update is dated {date}, before the activity starts "
+                            "({start})").format(date=draft.date, start=activity["start"]))
     agency = agency_of(audience)
     number = seen_update_no + 1
     row = {
@@ -411,8 +431,9 @@ def post_update(engine: Engine, activity_id: str, draft: UpdateDraft, *, audienc
         latest = latest_update_no(connection, activity_id)
         if latest != seen_update_no:
             raise Conflict(
-                f"{activity_id} received update {latest} since you opened the form: your update "
-                "was not saved. Read the new update, then post yours again (what you typed is kept).")
+                _("{activity} received update {update} since you opened the form: your update "
+                  "was not saved. Read the new update, then post yours again (what you typed is "
+                  "kept).").format(activity=activity_id, update=latest))
         audit.record(connection, audit.Actor(user, audience, mode), "plan_post",
                      f"{activity_id} update {number}", f"progress {draft.progress:g} %")
 
@@ -433,7 +454,7 @@ def return_update(engine: Engine, activity_id: str, update_no: int, *, audience:
                   ) -> importer.ImportResult:
     """The other agency returns the update with a comment; it never counts. The lead posts anew."""
     if not comment or not comment.strip():
-        raise PlanRefused("say why the update is returned (a comment is required)")
+        raise PlanRefused(_("say why the update is returned (a comment is required)"))
     return _act(engine, activity_id, update_no, audience, user, seen_batch, "returned",
                 comment.strip(), on, mode)
 
@@ -443,18 +464,21 @@ def _act(engine: Engine, activity_id: str, update_no: int, audience: str, user: 
          ) -> importer.ImportResult:
     agency = agency_of(audience)
     if agency is None:
-        raise NotAllowed(f"the {audience} audience cannot sign off joint-plan updates")
+        raise NotAllowed(_("the {audience} audience cannot sign off joint-plan updates").format(
+            audience=audience))
     with engine.connect() as connection:
         current = updates(connection, "admin", activity_id).filter(
             pl.col("update_no") == update_no)
     if current.is_empty():
-        raise PlanRefused(f"{activity_id} has no update {update_no}")
+        raise PlanRefused(_("{activity} has no update {update}").format(activity=activity_id,
+                                                                         update=update_no))
     row = current.row(0, named=True)
     if row["batch_id"] != seen_batch:
         raise Conflict(_changed(activity_id, update_no))
     if not can_sign(audience, row):
-        raise NotAllowed(f"update {update_no} of {activity_id} is not waiting for {agency} "
-                         f"(it is {row['state']})")
+        raise NotAllowed(_("update {update} of {activity} is not waiting for {agency} (it is "
+                           "{state})").format(update=update_no, activity=activity_id,
+                                              agency=agency, state=state_label(row["state"])))
     day = on or date.today()
     new = {k: row[k] for k in ds.get(UPDATES).column_names}
     new.update(_signature(agency, action, user, max(day, row["date"])))
@@ -479,8 +503,9 @@ def _act(engine: Engine, activity_id: str, update_no: int, audience: str, user: 
 
 
 def _changed(activity_id: str, update_no: int) -> str:
-    return (f"update {update_no} of {activity_id} was changed by someone else since you opened "
-            "it: nothing was saved. Reload the activity and decide again.")
+    return _("update {update} of {activity} was changed by someone else since you opened it: "
+             "nothing was saved. Reload the activity and decide again.").format(
+                 update=update_no, activity=activity_id)
 
 
 def _signature(agency: str, action: str | None, user: str | None, day: date | None) -> dict:
@@ -512,8 +537,8 @@ def _import(engine: Engine, frame: pl.DataFrame, what: str, user: str, *, replac
         raise PlanRefused(exc.report(10)) from exc
     except (IntegrityError, OperationalError) as exc:
         # the unique current-version index (or SQLite's writer lock) caught a simultaneous change
-        raise Conflict(f"{what}: someone else changed this activity at the same moment; nothing "
-                       "was saved. Reload and try again.") from exc
+        raise Conflict(_("{what}: someone else changed this activity at the same moment; "
+                         "nothing was saved. Reload and try again.").format(what=what)) from exc
 
 
 # ---------------------------------------------------------------------------------- workplan

@@ -20,6 +20,7 @@ import polars as pl
 
 from data_access import reference as ref
 from data_access.datasets import Dataset
+from locales import _
 
 ROW = "_row"  # the line number in the file, for error messages
 
@@ -60,7 +61,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("cp1251"), "windows-1251"
     except UnicodeDecodeError as exc:  # cp1251 maps almost every byte; this is rare
-        raise UnreadableFile("the file is neither UTF-8 nor Windows-1251 text") from exc
+        raise UnreadableFile(_("the file is neither UTF-8 nor Windows-1251 text")) from exc
 
 
 def _csv_rows(text: str) -> list[list[str]]:
@@ -73,8 +74,8 @@ def _csv_rows(text: str) -> list[list[str]]:
     try:  # newline="": line ends inside quotes stay; old-Mac "\r" line ends are lines too
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise UnreadableFile(f"the CSV cannot be read ({exc}); save it again as CSV (UTF-8)"
-                             ) from None
+        raise UnreadableFile(_("the CSV cannot be read ({reason}); save it again as CSV "
+                               "(UTF-8)").format(reason=exc)) from None
 
 
 def _xlsx_rows(data: bytes, sheet: str | None = None) -> list[list[str]]:
@@ -83,7 +84,8 @@ def _xlsx_rows(data: bytes, sheet: str | None = None) -> list[list[str]]:
         frame = pl.read_excel(io.BytesIO(data), engine="calamine", has_header=False,
                               infer_schema_length=0, **options)
     except Exception as exc:  # fastexcel raises its own error types
-        raise UnreadableFile(f"the spreadsheet could not be read: {exc}") from exc
+        raise UnreadableFile(_("the spreadsheet could not be read: {reason}").format(
+            reason=exc)) from exc
     rows = []
     for record in frame.iter_rows():
         rows.append(["" if v is None else _excel_cell(v) for v in record])
@@ -105,7 +107,7 @@ def _unzip(data: bytes) -> tuple[str, bytes]:
         members = [m for m in archive.namelist()
                    if m.lower().endswith((".csv", ".xlsx")) and not m.startswith("__MACOSX")]
         if not members:
-            raise UnreadableFile("the ZIP archive holds no .csv or .xlsx file")
+            raise UnreadableFile(_("the ZIP archive holds no .csv or .xlsx file"))
         # A Refugee Data Finder download may carry a notes file too: take the largest table.
         member = max(members, key=lambda m: archive.getinfo(m).file_size)
         return member, archive.read(member)
@@ -121,7 +123,8 @@ def read_rows(data: bytes, file_name: str, sheet: str | None = None
     if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         return _xlsx_rows(data, sheet), "xlsx"
     if name.endswith(".xls"):
-        raise UnreadableFile("old .xls workbooks are not supported: save the sheet as .xlsx or CSV")
+        raise UnreadableFile(_("old .xls workbooks are not supported: save the sheet as .xlsx or "
+                               "CSV"))
     text, encoding = decode_text(data)
     return _csv_rows(text), encoding
 
@@ -136,8 +139,8 @@ def read_table(data: bytes, file_name: str, dataset: Dataset, sheet: str | None 
     if header_index is None:
         expected = ", ".join(dataset.column_names)
         raise UnreadableFile(
-            f"no header row with the columns of '{dataset.name}' was found; expected: {expected}"
-        )
+            _("no header row with the columns of '{dataset}' was found; expected: {columns}")
+            .format(dataset=dataset.name, columns=expected))
     header = rows[header_index]
     names: list[str] = []
     unknown: list[str] = []

@@ -2,6 +2,11 @@
 
 These are the controlled vocabularies imports are validated against. They are seeded into the
 reference tables by `hamkori init` so that SQL joins and pages can read names from the warehouse.
+
+Names are kept in English here (the warehouse and the files speak English); the screen shows them
+in the current language through `region_name`, `district_name`, `country_name` and `label`
+(regions, population types, categories and areas are gettext messages; districts use the
+gazetteer's Russian and Tajik names below; countries Babel's CLDR names).
 """
 
 from __future__ import annotations
@@ -10,29 +15,32 @@ from functools import cache
 
 import pycountry
 
+import locales
+from locales import N_, _
+
 POPULATION_TYPES: dict[str, str] = {
-    "REF": "Refugees",
-    "ASY": "Asylum-seekers",
-    "OIP": "Other people in need of international protection",
-    "STA": "Stateless persons",
-    "OOC": "Others of concern",
-    "RET": "Returned refugees",
-    "IDP": "Internally displaced persons",
-    "HST": "Host community",
+    "REF": N_("Refugees"),
+    "ASY": N_("Asylum-seekers"),
+    "OIP": N_("Other people in need of international protection"),
+    "STA": N_("Stateless persons"),
+    "OOC": N_("Others of concern"),
+    "RET": N_("Returned refugees"),
+    "IDP": N_("Internally displaced persons"),
+    "HST": N_("Host community"),
 }
 #: "Persons of concern" = these types (DOMAIN §2).
 PERSONS_OF_CONCERN: tuple[str, ...] = ("REF", "ASY", "OIP", "STA", "OOC")
 
-SEXES: dict[str, str] = {"F": "Female", "M": "Male"}
+SEXES: dict[str, str] = {"F": N_("Female"), "M": N_("Male")}
 AGE_GROUPS: tuple[str, ...] = ("0-4", "5-11", "12-17", "18-59", "60+", "unknown")
 CHILD_AGE_GROUPS: tuple[str, ...] = ("0-4", "5-11", "12-17")
 
 REGIONS: dict[str, str] = {
-    "TJ-DU": "Dushanbe",
-    "TJ-SU": "Sughd",
-    "TJ-KT": "Khatlon",
-    "TJ-GB": "Gorno-Badakhshan (GBAO)",
-    "TJ-RA": "Districts of Republican Subordination (DRS)",
+    "TJ-DU": N_("Dushanbe"),
+    "TJ-SU": N_("Sughd"),
+    "TJ-KT": N_("Khatlon"),
+    "TJ-GB": N_("Gorno-Badakhshan (GBAO)"),
+    "TJ-RA": N_("Districts of Republican Subordination (DRS)"),
 }
 
 #: Where a region's circle is drawn on the map when no boundary file has been imported:
@@ -123,6 +131,31 @@ DISTRICTS: dict[str, tuple[str, str]] = {
     "Murghob": ("TJ-GB", "Мургаб"),
 }
 
+#: The gazetteer's Tajik names of the districts (Russian ones: `DISTRICTS`).
+DISTRICTS_TG: dict[str, str] = {
+    "Dushanbe": "Душанбе", "Sino": "Сино", "Firdavsi": "Фирдавсӣ",
+    "Ismoili Somoni": "Исмоили Сомонӣ", "Shohmansur": "Шоҳмансур",
+    "Vahdat": "Ваҳдат", "Rudaki": "Рӯдакӣ", "Hisor": "Ҳисор", "Tursunzoda": "Турсунзода",
+    "Shahrinav": "Шаҳринав", "Varzob": "Варзоб", "Fayzobod": "Файзобод", "Rasht": "Рашт",
+    "Nurobod": "Нуробод", "Tojikobod": "Тоҷикобод", "Lakhsh": "Лахш", "Sangvor": "Сангвор",
+    "Roghun": "Роғун",
+    "Bokhtar": "Бохтар", "Kulob": "Кӯлоб", "Panj": "Панҷ", "Vose": "Восеъ",
+    "Danghara": "Данғара", "Farkhor": "Фархор", "Hamadoni": "Ҳамадонӣ", "Jaihun": "Ҷайҳун",
+    "Jomi": "Ҷомӣ", "Kubodiyon": "Қубодиён", "Levakant": "Леваканд", "Muminobod": "Мӯъминобод",
+    "Norak": "Норак", "Nosiri Khusrav": "Носири Хусрав", "Shahritus": "Шаҳритус",
+    "Shamsiddin Shohin": "Шамсиддин Шоҳин", "Temurmalik": "Темурмалик", "Vakhsh": "Вахш",
+    "Khovaling": "Ховалинг", "Baljuvon": "Балҷувон", "Dusti": "Дӯстӣ", "Yovon": "Ёвон",
+    "Kushoniyon": "Кушониён",
+    "Khujand": "Хуҷанд", "Istaravshan": "Истаравшан", "Isfara": "Исфара",
+    "Konibodom": "Конибодом", "Panjakent": "Панҷакент", "Bobojon Ghafurov": "Бобоҷон Ғафуров",
+    "Spitamen": "Спитамен", "Zafarobod": "Зафаробод", "Mastchoh": "Мастчоҳ", "Asht": "Ашт",
+    "Ghonchi": "Ғончӣ", "Shahriston": "Шаҳристон", "Ayni": "Айнӣ",
+    "Kuhistoni Mastchoh": "Кӯҳистони Мастчоҳ", "Jabbor Rasulov": "Ҷаббор Расулов",
+    "Guliston": "Гулистон", "Buston": "Бӯстон", "Istiqlol": "Истиқлол",
+    "Khorugh": "Хоруғ", "Ishkoshim": "Ишкошим", "Darvoz": "Дарвоз", "Vanj": "Ванҷ",
+    "Rushon": "Рӯшон", "Shughnon": "Шуғнон", "Roshtqal'a": "Роштқалъа", "Murghob": "Мурғоб",
+}
+
 #: Former names and other transliterations of gazetteer districts (renamed 2016–2018, or spelt
 #: so in international boundary files such as geoBoundaries'), accepted wherever a district is.
 DISTRICT_ALIASES: dict[str, str] = {
@@ -143,32 +176,32 @@ DISTRICT_ALIASES: dict[str, str] = {
 
 #: Codes that are not ISO countries but stand where a country does (DOMAIN §2, UNHCR practice).
 SPECIAL_COUNTRIES: dict[str, str] = {
-    "UKN": "Unknown origin",
-    "UNK": "Unknown origin (UNHCR)",
-    "STA": "Stateless",
-    "XXA": "Stateless (UNHCR)",
+    "UKN": N_("Unknown origin"),
+    "UNK": N_("Unknown origin (UNHCR)"),
+    "STA": N_("Stateless"),
+    "XXA": N_("Stateless (UNHCR)"),
 }
 
 RESETTLEMENT_CATEGORIES: dict[str, str] = {
-    "LPN": "Legal and/or physical protection needs",
-    "SVT": "Survivors of violence and/or torture",
-    "MED": "Medical needs",
-    "WAR": "Women and girls at risk",
-    "FAM": "Family reunification",
-    "CAR": "Children and adolescents at risk",
-    "LAI": "Lack of foreseeable alternative durable solutions",
+    "LPN": N_("Legal and/or physical protection needs"),
+    "SVT": N_("Survivors of violence and/or torture"),
+    "MED": N_("Medical needs"),
+    "WAR": N_("Women and girls at risk"),
+    "FAM": N_("Family reunification"),
+    "CAR": N_("Children and adolescents at risk"),
+    "LAI": N_("Lack of foreseeable alternative durable solutions"),
 }
 
 JOINT_PLAN_AREAS: dict[str, str] = {
-    "education": "Education",
-    "health_nutrition": "Health and nutrition",
-    "child_protection": "Child protection",
-    "social_protection": "Social protection",
-    "birth_registration_nationality": "Birth registration and the right to a nationality",
-    "advocacy": "Joint advocacy and awareness",
-    "preparedness": "Risk assessment, contingency planning and preparedness",
-    "information_sharing": "Information sharing and joint data collection",
-    "resource_mobilisation": "Resource mobilisation",
+    "education": N_("Education"),
+    "health_nutrition": N_("Health and nutrition"),
+    "child_protection": N_("Child protection"),
+    "social_protection": N_("Social protection"),
+    "birth_registration_nationality": N_("Birth registration and the right to a nationality"),
+    "advocacy": N_("Joint advocacy and awareness"),
+    "preparedness": N_("Risk assessment, contingency planning and preparedness"),
+    "information_sharing": N_("Information sharing and joint data collection"),
+    "resource_mobilisation": N_("Resource mobilisation"),
 }
 
 
@@ -191,9 +224,50 @@ def district_lookup() -> dict[str, str]:
     for name, (_region, cyrillic) in DISTRICTS.items():
         lookup[_fold(name)] = name
         lookup[_fold(cyrillic)] = name
+        lookup.setdefault(_fold(DISTRICTS_TG.get(name, name)), name)
     for alias, name in DISTRICT_ALIASES.items():
         lookup[_fold(alias)] = name
     return lookup
+
+
+# ------------------------------------------------------------------------------ in the language
+def label(names: dict[str, str], code: str) -> str:
+    """`code`'s name from one of the tables above (marked with `N_`) in the current language."""
+    name = names.get(code)
+    return _(name) if name else code
+
+
+def region_name(code: str) -> str:
+    """'TJ-GB' -> 'Gorno-Badakhshan (GBAO)' / 'Горно-Бадахшанская АО (ГБАО)' / '… (ВМКБ)'."""
+    return label(REGIONS, code)
+
+
+def district_name(name: str) -> str:
+    """A gazetteer district ('Vahdat') in the current language ('Вахдат', 'Ваҳдат')."""
+    language = locales.language()
+    if language == "ru" and name in DISTRICTS:
+        return DISTRICTS[name][1]
+    if language == "tg" and name in DISTRICTS_TG:
+        return DISTRICTS_TG[name]
+    return name
+
+
+@cache
+def _alpha2() -> dict[str, str]:
+    return {c.alpha_3: c.alpha_2 for c in pycountry.countries}
+
+
+def country_name(code: str) -> str:
+    """An ISO 3166-1 alpha-3 code (or a special code) as a name of the current language:
+    Babel's CLDR names ('AFG' -> 'Афганистан', 'Афғонистон'); English keeps `countries()`."""
+    if code in SPECIAL_COUNTRIES:
+        return _(SPECIAL_COUNTRIES[code])
+    if locales.language() != locales.DEFAULT:
+        alpha2 = _alpha2().get(code)
+        name = locales.babel_locale().territories.get(alpha2) if alpha2 else None
+        if name:
+            return name
+    return countries().get(code, code)
 
 
 def canonical_district(spelling: str) -> str | None:

@@ -28,8 +28,10 @@ from pathlib import PurePath
 import polars as pl
 from sqlalchemy import Engine, func, select
 
+import locales
 from data_access import audit, auth, export, importer, readers, schema
 from data_access import datasets as ds
+from locales import N_, _
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx")
 DEFAULT_MAX_MB = 50
@@ -69,7 +71,15 @@ def limits() -> Limits:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:,.1f} MB"
+    return _("{size} MB").format(size=locales.number(float(f"{size / 1024 / 1024:.1f}"), 1))
+
+
+def _refused(message: str, **values) -> UploadRefused:
+    """`message` (an English message marked with `N_`) in the current language for the user,
+    and in English (`english`) for the audit log."""
+    refused = UploadRefused(_(message).format(**values))
+    refused.english = message.format(**values)
+    return refused
 
 
 def check_file(data: bytes, file_name: str, limit: Limits) -> int:
@@ -77,44 +87,46 @@ def check_file(data: bytes, file_name: str, limit: Limits) -> int:
     returns its number of lines (CSV) or sheet rows (XLSX), header included."""
     suffix = PurePath(file_name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
-        shown = suffix or "no extension"
-        raise UploadRefused(f"{file_name}: only CSV (.csv) and Excel (.xlsx) files are accepted "
-                            f"here, not {shown}. Save the sheet as CSV or XLSX and upload again.")
+        raise _refused(N_("{file}: only CSV (.csv) and Excel (.xlsx) files are accepted here, "
+                          "not {suffix}. Save the sheet as CSV or XLSX and upload again."),
+                       file=file_name, suffix=suffix or _("no extension"))
     if not data:
-        raise UploadRefused(f"{file_name}: the file is empty.")
+        raise _refused(N_("{file}: the file is empty."), file=file_name)
     if len(data) > limit.max_bytes:
-        raise UploadRefused(
-            f"{file_name}: the file is {_megabytes(len(data))}; the limit is {limit.max_mb} MB. "
-            "Split it (for example by period) and upload the parts one after the other.")
+        raise _refused(N_("{file}: the file is {size}; the limit is {limit} MB. Split it (for "
+                          "example by period) and upload the parts one after the other."),
+                       file=file_name, size=_megabytes(len(data)), limit=limit.max_mb)
     if suffix == ".xlsx":
         rows = _xlsx_rows(data, file_name, limit)
     else:
         rows = _csv_lines(data, file_name)
     if rows - 1 > limit.max_rows:
-        raise UploadRefused(
-            f"{file_name}: the file has about {rows - 1:,} rows; the limit is "
-            f"{limit.max_rows:,}. Split it (for example by period) and upload the parts.")
+        raise _refused(N_("{file}: the file has about {rows} rows; the limit is {limit}. Split "
+                          "it (for example by period) and upload the parts."),
+                       file=file_name, rows=locales.number(rows - 1),
+                       limit=locales.number(limit.max_rows))
     return rows
 
 
 def _csv_lines(data: bytes, file_name: str) -> int:
     if data[:4] == b"PK\x03\x04":
-        raise UploadRefused(f"{file_name}: this is a ZIP or Excel file named .csv; upload the "
-                            "workbook as .xlsx, or save the sheet as CSV.")
+        raise _refused(N_("{file}: this is a ZIP or Excel file named .csv; upload the workbook "
+                          "as .xlsx, or save the sheet as CSV."), file=file_name)
     if b"\x00" in data:
-        raise UploadRefused(f"{file_name}: this is not a text CSV file (it holds binary data). "
-                            "Save the sheet as CSV (UTF-8) and upload again.")
+        raise _refused(N_("{file}: this is not a text CSV file (it holds binary data). Save the "
+                          "sheet as CSV (UTF-8) and upload again."), file=file_name)
     return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
 
 def _xlsx_rows(data: bytes, file_name: str, limit: Limits) -> int:
-    not_a_workbook = UploadRefused(f"{file_name}: this is not an Excel workbook (.xlsx). Old .xls "
-                                   "files must be saved as .xlsx or CSV first.")
+    not_a_workbook = _refused(N_("{file}: this is not an Excel workbook (.xlsx). Old .xls files "
+                                "must be saved as .xlsx or CSV first."), file=file_name)
     if data[:4] != b"PK\x03\x04":
         raise not_a_workbook
     cap = XLSX_EXPANSION * limit.max_bytes
-    too_big = UploadRefused(f"{file_name}: the workbook expands to more than {_megabytes(cap)}, "
-                            "far more than a table of this size holds; it was not opened.")
+    too_big = _refused(N_("{file}: the workbook expands to more than {size}, far more than a "
+                          "table of this size holds; it was not opened."), file=file_name,
+                       size=_megabytes(cap))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -139,7 +151,7 @@ def _xlsx_rows(data: bytes, file_name: str, limit: Limits) -> int:
     try:
         rows, _ = readers.read_rows(data, file_name)
     except readers.UnreadableFile as exc:
-        raise UploadRefused(f"{file_name}: {exc}") from None
+        raise _refused(N_("{file}: {reason}"), file=file_name, reason=exc) from None
     return len(rows)
 
 
@@ -155,7 +167,8 @@ def import_upload(engine: Engine, dataset: str, data: bytes, file_name: str, *,
     if not auth.may_import(actor.audience, dataset):
         audit.record(engine, actor, "refused", dataset, f"upload of {file_name} refused: the "
                      f"{actor.audience} role may not import {dataset}")
-        raise auth.NotAllowed(f"The {actor.audience} role may not import {spec.title}.")
+        raise auth.NotAllowed(_("The {audience} role may not import {dataset}.").format(
+            audience=actor.audience, dataset=spec.display_title))
     def record_import(connection, result: importer.ImportResult) -> None:  # same transaction
         audit.record(connection, actor, "import", dataset,
                      f"batch {result.batch_id}: {file_name}, {result.rows:,} rows"
@@ -167,7 +180,7 @@ def import_upload(engine: Engine, dataset: str, data: bytes, file_name: str, *,
                                     file_name=file_name, replace=replace, progress=progress,
                                     after=record_import)
     except UploadRefused as exc:
-        audit.record(engine, actor, "import_refused", dataset, str(exc))
+        audit.record(engine, actor, "import_refused", dataset, getattr(exc, "english", str(exc)))
         raise
     except importer.ImportRefused as exc:
         count = exc.problems.height if exc.problems is not None else 0
@@ -186,7 +199,7 @@ def rollback_batch(engine: Engine, batch_id: int, *, actor: audit.Actor
     if not auth.may_rollback(actor.audience):
         audit.record(engine, actor, "refused", f"batch {batch_id}",
                      f"rollback refused: the {actor.audience} role may not roll back imports")
-        raise auth.NotAllowed("Only the data manager may roll an import back.")
+        raise auth.NotAllowed(_("Only the data manager may roll an import back."))
     return importer.rollback(engine, batch_id, user=actor.user, after=lambda connection, result:
                              audit.record(connection, actor, "rollback", result.dataset,
                                           result.message))

@@ -91,8 +91,10 @@ def using(code: str | None) -> Iterator[str]:
 
 
 def catalogue_files(code: str) -> list[Path]:
-    """The .po files that make up one language's catalogue (merged in name order)."""
-    return sorted((DIRECTORY / code / "LC_MESSAGES").glob("*.po"))
+    """The .po files that make up one language's catalogue: hamkori.po first (its header's
+    plural rule is the one the merged catalogue keeps), then the others in name order."""
+    files = (DIRECTORY / code / "LC_MESSAGES").glob("*.po")
+    return sorted(files, key=lambda path: (path.stem != DOMAIN, path.name))
 
 
 @cache

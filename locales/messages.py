@@ -23,7 +23,7 @@ from locales import DIRECTORY, DOMAIN, LANGUAGES, catalogue_files
 
 ROOT = DIRECTORY.parent
 #: Where the code's messages live (tests, bench and migrations speak to developers, not users).
-SOURCES = ("app.py", "pages", "metrics", "data_access", "locales")
+SOURCES = ("app.py", "pages", "metrics", "data_access", "locales", "briefing")
 SKIP = ("data_access/migrations", "data_access/demo")
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 CATALOGUE = ROOT / "metrics" / "catalogue.toml"
@@ -131,6 +131,7 @@ def update() -> None:
     with (DIRECTORY / f"{DOMAIN}.pot").open("wb") as handle:
         write_po(handle, pot, omit_header=False, width=100)
     for code in LANGUAGES:
+        pot = template()  # a fresh one: `update` shares its messages, and English fills them in
         path = DIRECTORY / code / "LC_MESSAGES" / f"{DOMAIN}.po"
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
@@ -147,7 +148,10 @@ def update() -> None:
                 catalogue.delete(entry.id, context=entry.context)
         if code == "en":  # the source language: its entries start as the code's own words
             for entry in catalogue:
-                if entry.id and not entry.string:
+                if entry.id and isinstance(entry.id, list | tuple):
+                    if not all(entry.string):
+                        entry.string = tuple(entry.id)
+                elif entry.id and not entry.string:
                     entry.string = entry.id
         catalogue.fuzzy = False
         with path.open("wb") as handle:

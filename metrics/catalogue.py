@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from locales import _
+
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.toml")
 
 SEMANTICS = ("stock", "flow", "cumulative", "school_year", "annual", "plan")
@@ -232,3 +234,28 @@ def _indicator_problems(catalogue: Catalogue, i: Indicator) -> list[str]:
 
 
 CATALOGUE = load()
+
+
+# ---------------------------------------------------------------------------- in the language
+# The catalogue is written in English; its names, definitions, units and audience titles are
+# messages of the gettext catalogue (`locales.messages` extracts them from catalogue.toml), so
+# they are translated where they are shown, through these functions.
+def indicator_name(code: str, catalogue: Catalogue = CATALOGUE) -> str:
+    """The indicator's name in the current language."""
+    return _(catalogue.indicator(code).name)
+
+
+def indicator_definition(code: str, catalogue: Catalogue = CATALOGUE) -> str:
+    """The indicator's definition in the current language."""
+    return _(catalogue.indicator(code).definition)
+
+
+def unit_name(unit: str) -> str:
+    """A catalogue unit ('persons', 'percent', …) as a word of the current language."""
+    return _(unit)
+
+
+def audience_title(code: str, catalogue: Catalogue = CATALOGUE) -> str:
+    """Who an audience is ('Donors (briefing by screen-share)'), in the current language."""
+    audience = catalogue.audiences.get(code)
+    return _(audience.title) if audience else code

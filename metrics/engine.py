@@ -28,6 +28,7 @@ covers) and `batches` (the import batches behind the value).
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -35,8 +36,18 @@ from itertools import combinations
 
 import polars as pl
 
+import locales
+from locales import N_, _, ngettext
 from metrics import disclosure, joint_plan
-from metrics.catalogue import CATALOGUE, COUNTRY_PLACEHOLDER, Catalogue, Indicator, Measure, Source
+from metrics.catalogue import (
+    CATALOGUE,
+    COUNTRY_PLACEHOLDER,
+    Catalogue,
+    Indicator,
+    Measure,
+    Source,
+    indicator_name,
+)
 from metrics.periods import SCHOOL_YEAR, YEAR, Period
 
 TOTAL = disclosure.TOTAL
@@ -195,7 +206,8 @@ def _one(frames: Mapping[str, pl.DataFrame], request: Request, indicator: Indica
     cells = _guard_differences(cells, request, indicator, catalogue)
     cells = _with_targets(cells, frames, request, indicator)
     return cells.with_columns(
-        pl.lit(indicator.code).alias("indicator"), pl.lit(indicator.name).alias("name"),
+        pl.lit(indicator.code).alias("indicator"),
+        pl.lit(indicator_name(indicator.code, catalogue)).alias("name"),
         pl.lit(indicator.unit).alias("unit"), pl.lit(request.period.label).alias("period"),
     )
 
@@ -252,7 +264,8 @@ def _disclosed_cells(frames: Mapping[str, pl.DataFrame], request: Request, indic
             return sliced.drop(list(slices))
         # the value is not in the table (nobody there): filtering the rows gives its real 0
     by = [d for d in request.by if d in indicator.disaggregations]
-    notes = [f"no breakdown by {d}" for d in request.by if d not in indicator.disaggregations]
+    notes = [note_text("no_breakdown", dimension=d)
+             for d in request.by if d not in indicator.disaggregations]
     cells = _cells(frames, request, indicator, catalogue, by, notes)
     # dimensions the indicator does not break down by are reported on the total row only
     for dim in request.by:
@@ -265,12 +278,12 @@ def _disclosed_cells(frames: Mapping[str, pl.DataFrame], request: Request, indic
             # complementary suppression may have withheld (and the other regions' cells of it
             # are structural zeros): leave those margins out.
             cells = cells.filter((pl.col(outer) != TOTAL) | (pl.col(inner) == TOTAL))
-    return cells.with_columns(
-        pl.struct("value", "status", "suppression")
-        .map_elements(lambda s: format_value(s["value"], indicator.unit, s["status"],
-                                             s["suppression"], request.threshold),
-                      return_dtype=pl.String).alias("display")
-    ).drop("suppression", "base", "part")
+    # formatted in Python (not a Polars UDF): the current language is this thread's context
+    display = [format_value(value, indicator.unit, status, suppression, request.threshold)
+               for value, status, suppression in cells.select("value", "status", "suppression")
+               .iter_rows()]
+    return cells.with_columns(pl.Series("display", display, pl.String)
+                              ).drop("suppression", "base", "part")
 
 
 def _cells(frames, request, indicator, catalogue, by, notes) -> pl.DataFrame:
@@ -281,7 +294,8 @@ def _cells(frames, request, indicator, catalogue, by, notes) -> pl.DataFrame:
     if source.name in frames.unavailable:
         return _empty(by, request, NOT_AVAILABLE, frames.unavailable[source.name])
     if frame is None:
-        return _empty(by, request, NO_DATA, f"no {source.dataset} data in the warehouse")
+        return _empty(by, request, NO_DATA,
+                      note_text("no_dataset", dataset=source.dataset))
     frame = frame.rename({k: v for k, v in source.rename.items() if k in frame.columns})
     if semantics == "plan":
         needs_status = any(set(m.columns) & set(joint_plan.STATUS_FLAGS) for m in measures)
@@ -295,7 +309,7 @@ def _cells(frames, request, indicator, catalogue, by, notes) -> pl.DataFrame:
         if dim in source.dimensions:
             rows = rows.filter(pl.col(dim).is_in(list(values)))
         else:
-            notes.append(f"national figure: no {dim} breakdown")
+            notes.append(note_text("national", dimension=dim))
     matching = pl.any_horizontal(_match(m, request.country) for m in measures)
     cells = _grid(rows, by, _aggregations(indicator, measures, request.country), matching)
     cells = _apply_formula(cells, indicator)
@@ -330,19 +344,20 @@ def _time_window(frame: pl.DataFrame, source: Source, semantics: str, request: R
     if semantics == "annual":
         if period.kind != YEAR:
             return _Window(None, None, "", NOT_AVAILABLE,
-                           f"{name} figures are per calendar year: ask for a year (e.g. "
-                           f"{period.end.year})")
+                           note_text("per_year", dataset=name, year=period.end.year))
         if as_of < period.end:
             return _Window(None, None, "", NOT_AVAILABLE,
-                           f"{name} figures cover the whole year: read them as of {period.end}")
+                           note_text("whole_year", dataset=name, date=period.end))
         rows = frame.filter(pl.col(t) == period.year)
         if rows.is_empty():
-            return _Window(None, None, "", NO_DATA, f"no {name} figures for {period.year}")
+            return _Window(None, None, "", NO_DATA,
+                           note_text("no_year", dataset=name, year=period.year))
         return _Window(rows, period.end, f"calendar year {period.year}")
     if semantics == "stock" or (semantics == "school_year" and period.kind != SCHOOL_YEAR):
         earlier = frame.filter(pl.col(t) <= as_of)
         if earlier.is_empty():
-            return _Window(None, None, "", NO_DATA, f"no {name} data on or before {as_of}")
+            return _Window(None, None, "", NO_DATA,
+                           note_text("none_before", dataset=name, date=as_of))
         snapshot = earlier.get_column(t).max()
         rows = earlier.filter(pl.col(t) == snapshot)
         if semantics == "school_year":
@@ -352,7 +367,8 @@ def _time_window(frame: pl.DataFrame, source: Source, semantics: str, request: R
     if semantics == "school_year":
         rows = frame.filter(pl.col(t) == period.start)
         if rows.is_empty():
-            return _Window(None, None, "", NO_DATA, f"no {name} data for school year {period}")
+            return _Window(None, None, "", NO_DATA,
+                           note_text("no_school_year", dataset=name, period=period))
         return _Window(rows, as_of, f"school year {period}")
     latest = frame.get_column(t).max() if frame.height else None
     if latest is not None and t == "month":
@@ -360,7 +376,8 @@ def _time_window(frame: pl.DataFrame, source: Source, semantics: str, request: R
     if semantics == "cumulative":
         rows = frame.filter(pl.col(t) <= as_of)
         if rows.is_empty():
-            return _Window(None, None, "", NO_DATA, f"no {name} data on or before {as_of}")
+            return _Window(None, None, "", NO_DATA,
+                           note_text("none_before", dataset=name, date=as_of))
         return _Window(rows, min(as_of, latest), f"up to {min(as_of, latest)}")
     if t == "month":  # a month counts once it is complete by the as-of date
         rows = frame.filter(pl.col(t) >= period.start, pl.col(t).dt.month_end() <= as_of)
@@ -368,7 +385,8 @@ def _time_window(frame: pl.DataFrame, source: Source, semantics: str, request: R
         rows = frame.filter(pl.col(t).is_between(period.start, as_of))  # flow
     if rows.is_empty():
         return _Window(None, None, "", NO_DATA,
-                       f"no {name} data between {period.start} and {as_of}")
+                       note_text("none_between", dataset=name, start=period.start,
+                                                       end=as_of))
     end = min(as_of, latest)
     if t == "month" and as_of != _month_end(as_of):  # only whole months are counted
         end = min(end, as_of.replace(day=1) - timedelta(days=1))
@@ -378,7 +396,7 @@ def _time_window(frame: pl.DataFrame, source: Source, semantics: str, request: R
 def _plan_window(activities: pl.DataFrame, updates: pl.DataFrame | None, request: Request,
                  needs_status: bool) -> _Window:
     if activities.is_empty():
-        return _Window(None, None, "", NO_DATA, "no joint-plan activities in the warehouse")
+        return _Window(None, None, "", NO_DATA, note_text("no_activities"))
     signed = 0
     if updates is not None:
         by_then = (pl.col("signed_on").is_null() | (pl.col("signed_on") <= request.end)
@@ -386,8 +404,7 @@ def _plan_window(activities: pl.DataFrame, updates: pl.DataFrame | None, request
         signed = updates.filter(pl.col("signed_off").cast(pl.Boolean), by_then).height
     if not signed:  # no update counts yet: statuses would only measure silence
         if needs_status:
-            return _Window(None, None, "", NO_DATA,
-                           "no dual-signed progress updates yet: status cannot be computed")
+            return _Window(None, None, "", NO_DATA, note_text("no_signed"))
         updates = joint_plan.no_updates() if updates is None else updates
     flags = joint_plan.activity_flags(activities, updates, request.period.start, request.end)
     return _Window(flags, request.end, f"activity status at {request.end}")
@@ -537,7 +554,7 @@ def _apply_formula(cells: pl.DataFrame, indicator: Indicator) -> pl.DataFrame:
     missing = pl.any_horizontal(c.is_null() for c in inputs)
     status = (pl.when(missing).then(pl.lit(NO_DATA))
               .when(value.is_null()).then(pl.lit(NOT_AVAILABLE)).otherwise(pl.lit(OK)))
-    note = (pl.when(missing).then(pl.lit("not reported in the source"))
+    note = (pl.when(missing).then(pl.lit(note_text("not_reported")))
             .when(value.is_null()).then(pl.lit(_zero_note(indicator))).otherwise(pl.lit("")))
     return cells.with_columns(
         pl.when(missing).then(None).otherwise(value).cast(pl.Float64).alias("value"),
@@ -553,10 +570,10 @@ def _is_measure(column: str) -> bool:
 
 def _zero_note(indicator: Indicator) -> str:
     if indicator.formula == "median":
-        return "no cases in the period"
+        return note_text("no_cases")
     if indicator.formula == "parity":
-        return "no enrolment data for one of the sexes"
-    return "denominator is zero"
+        return note_text("no_sex")
+    return note_text("zero_denominator")
 
 
 # ------------------------------------------------------------------------------------ disclosure
@@ -592,32 +609,144 @@ def _disclose(cells: pl.DataFrame, by: list[str], indicator: Indicator, threshol
         pl.when(withheld).then(pl.lit(SUPPRESSED)).otherwise(pl.col("status")).alias("status"),
         pl.when(withheld).then(None).otherwise(pl.col("value")).alias("value"),
         pl.when(withheld & (pl.col("suppression") == disclosure.COMPLEMENTARY))
-        .then(pl.lit("withheld so that a small cell cannot be recovered from the total"))
+        .then(pl.lit(note_text("complementary")))
         .when(withheld & (pl.col("suppression") == disclosure.SMALL_BASE))
-        .then(pl.lit(f"based on fewer than {threshold} people"))
-        .when(withheld).then(pl.lit(f"fewer than {threshold} people"))
+        .then(pl.lit(note_text("small_base", threshold=threshold)))
+        .when(withheld).then(pl.lit(note_text("small", threshold=threshold)))
         .otherwise(pl.col("note")).alias("note"),
     )
 
 
 def format_value(value: float | None, unit: str, status: str, suppression: str | None = None,
                  threshold: int | None = None) -> str:
-    """The value as a person sees it: '8,620', '87.5 %', '0.97', '143 days', '<5'."""
+    """The value as a person sees it, in the current language: '8,620', '87.5 %', '0.97',
+    '143 days', '<5' (Russian: '8 620', '87,5 %', '0,97', '143 дня')."""
     if status == SUPPRESSED:
         if suppression == disclosure.PRIMARY and threshold:
             return f"<{threshold}"
-        return "suppressed"
+        return _("suppressed")
     if status == NOT_AVAILABLE:
-        return "not available"
+        return _("not available")
     if status == NO_DATA or value is None:
-        return "no data"
+        return _("no data")
     if unit == "percent":
-        return f"{value:.1f} %"
+        return locales.percent(_rounded(value, 1), 1)
     if unit == "index":
-        return f"{value:.2f}"
+        return _decimal(value, 2)
     if unit == "days":
-        return f"{value:,.0f} days" if float(value).is_integer() else f"{value:,.1f} days"
-    return f"{round(value):,}"
+        whole = float(value).is_integer()
+        days = locales.number(value) if whole else _decimal(value, 1)
+        return ngettext("{days} day", "{days} days", int(value) if whole else 2).format(days=days)
+    return locales.number(round(value))
+
+
+def _rounded(value: float, digits: int) -> float:
+    """`value` rounded as Python's own formatting rounds it (so every language shows the digits
+    English always showed: Babel alone would round 87.45 to 87.4, Python to 87.5)."""
+    return float(f"{value:.{digits}f}")
+
+
+def _decimal(value: float, digits: int) -> str:
+    return locales.number(_rounded(value, digits), digits)
+
+
+# ------------------------------------------------------------------------------ notes and language
+#: The notes the engine writes (joined with "; " when there are several). Written in the current
+#: language; `localise` translates the English ones a cache kept (see data_access/cache.py).
+NOTES: dict[str, str] = {
+    "no_breakdown": N_("no breakdown by {dimension}"),
+    "no_dataset": N_("no {dataset} data in the warehouse"),
+    "per_year": N_("{dataset} figures are per calendar year: ask for a year (e.g. {year})"),
+    "whole_year": N_("{dataset} figures cover the whole year: read them as of {date}"),
+    "no_year": N_("no {dataset} figures for {year}"),
+    "none_before": N_("no {dataset} data on or before {date}"),
+    "no_school_year": N_("no {dataset} data for school year {period}"),
+    "none_between": N_("no {dataset} data between {start} and {end}"),
+    "no_activities": N_("no joint-plan activities in the warehouse"),
+    "no_signed": N_("no dual-signed progress updates yet: status cannot be computed"),
+    "national": N_("national figure: no {dimension} breakdown"),
+    "not_reported": N_("not reported in the source"),
+    "no_cases": N_("no cases in the period"),
+    "no_sex": N_("no enrolment data for one of the sexes"),
+    "zero_denominator": N_("denominator is zero"),
+    "complementary": N_("withheld so that a small cell cannot be recovered from the total"),
+    "small_base": N_("based on fewer than {threshold} people"),
+    "small": N_("fewer than {threshold} people"),
+    "official_gap": N_("the imported {dataset} file holds only rows involving {countries}: "
+                       "import UNHCR's global table to report on {country}"),
+}
+#: Words the notes insert ({dataset}, {dimension}), translated with the note.
+NOTE_TERMS: dict[str, str] = {
+    "population": N_("population"), "asylum": N_("asylum"), "solutions": N_("durable solutions"),
+    "resettlement": N_("resettlement"), "education": N_("education"),
+    "statelessness": N_("statelessness"), "birth_registration": N_("birth registration"),
+    "birth registration": N_("birth registration"), "joint_plan": N_("joint plan"),
+    "joint plan": N_("joint plan"), "funding": N_("funding"), "targets": N_("targets"),
+    "UNHCR population": N_("UNHCR population"), "unhcr-population": N_("UNHCR population"),
+    "UNHCR solutions": N_("UNHCR durable solutions"),
+    "unhcr-solutions": N_("UNHCR durable solutions"),
+    "UNHCR asylum applications": N_("UNHCR asylum applications"),
+    "unhcr-asylum-applications": N_("UNHCR asylum applications"),
+    "UNHCR asylum decisions": N_("UNHCR asylum decisions"),
+    "unhcr-asylum-decisions": N_("UNHCR asylum decisions"),
+    "region": N_("region"), "district": N_("district"), "sex": N_("sex"),
+    "age_group": N_("age group"), "origin": N_("country of origin"),
+    "destination": N_("destination"), "population_type": N_("population type"),
+    "level": N_("level"), "category": N_("category"), "priority": N_("priority"),
+    "resolution": N_("resolution"), "area": N_("area"), "lead": N_("lead agency"),
+}
+
+
+def note_text(key: str, **values) -> str:
+    """The note `key` of NOTES in the current language, with its values."""
+    return _(NOTES[key]).format(**values)
+
+
+def _note_pattern(template: str) -> re.Pattern:
+    parts = re.split(r"\{(\w+)\}", template)
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
+                    for i, part in enumerate(parts))
+    return re.compile(f"^{regex}$")
+
+
+_NOTE_PATTERNS = [(template, _note_pattern(template)) for template in NOTES.values()]
+
+
+def translate_note(note: str | None) -> str | None:
+    """An English engine note (one or several joined with "; ") in the current language."""
+    if not note or locales.language() == locales.DEFAULT:
+        return note
+    return "; ".join(_translate_fragment(part) for part in note.split("; "))
+
+
+def _translate_fragment(text: str) -> str:
+    for template, pattern in _NOTE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            words = {k: _(NOTE_TERMS[v]) if v in NOTE_TERMS else v
+                     for k, v in match.groupdict().items()}
+            return _(template).format(**words)
+    return text
+
+
+def localise(results: pl.DataFrame, catalogue: Catalogue = CATALOGUE) -> pl.DataFrame:
+    """Engine results computed in English (as the caches keep them: one copy for every
+    language) with their text in the current language: `name`, `display` and `note`. The
+    numbers and statuses are not touched; in English the frame is returned as it is."""
+    if locales.language() == locales.DEFAULT or results.is_empty():
+        return results
+    rows = results.select("indicator", "value", "unit", "status", "display", "note").iter_rows()
+    names, shown, notes = [], [], []
+    for code, value, unit, status, display, note in rows:
+        names.append(indicator_name(code, catalogue) if code in catalogue.indicators else code)
+        if status == SUPPRESSED and display and display.startswith("<"):
+            shown.append(display)
+        else:
+            shown.append(format_value(value, unit, status))
+        notes.append(translate_note(note))
+    return results.with_columns(pl.Series("name", names, pl.String),
+                                pl.Series("display", shown, pl.String),
+                                pl.Series("note", notes, pl.String))
 
 
 # --------------------------------------------------------------------------------------- targets
@@ -682,7 +811,7 @@ def guard_series(results: pl.DataFrame, threshold: int | None,
                 pl.when(withheld).then(None).otherwise(pl.col("value")).alias("value"),
                 pl.when(withheld).then(pl.lit(SUPPRESSED)).otherwise(pl.col("status"))
                 .alias("status"),
-                pl.when(withheld).then(pl.lit("suppressed")).otherwise(pl.col("display"))
+                pl.when(withheld).then(pl.lit(_("suppressed"))).otherwise(pl.col("display"))
                 .alias("display"))
             part = disclosure.scrub(part, ["value"])
         parts.append(part)

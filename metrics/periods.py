@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import locales
+from locales import _
+
 MONTH, QUARTER, YEAR, SCHOOL_YEAR = "month", "quarter", "year", "school_year"
 
 _PATTERNS = (
@@ -99,6 +102,23 @@ class Period:
         return f"{self.year}/{(self.year + 1) % 100:02d}"
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def display(self) -> str:
+        """The period as a person reads it, in the current language: 'March 2025' / 'март 2025',
+        'Q3 2025' / '3-й кв. 2025', '2025', '2024/25'."""
+        if self.kind == MONTH:
+            return locales.month(self.start)
+        if self.kind == QUARTER:
+            return _("Q{quarter} {year}").format(quarter=self.number, year=self.year)
+        return self.label
+
+    @property
+    def short(self) -> str:
+        """A chart tick: 'Mar 2025' / 'март 2025' for a month, else the label."""
+        if self.kind == MONTH:
+            return f"{locales.month_short(self.start)} {self.year}"
         return self.label
 
     # ---- neighbours -----------------------------------------------------------------------

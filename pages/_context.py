@@ -20,19 +20,40 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+import locales
 from data_access import audit, auth, cache
 from data_access import reference as ref
 from data_access.config import current_user
 from data_access.engine import WarehouseUnavailable
+from locales import _
 
 _LOG = logging.getLogger("hamkori.access")
+T = TypeVar("T")
 
-#: Audiences of DOMAIN §1: role code -> who they are.
+#: Audiences of DOMAIN §1: role code -> who they are (in English: `audience_title` translates).
 AUDIENCES: dict[str, str] = dict(auth.ROLE_TITLES)
+
+
+def audience_title(code: str) -> str:
+    """Who an audience is, in the current language ('Donors (briefing by screen-share)')."""
+    return _(AUDIENCES[code]) if code in AUDIENCES else code
+
+
+def in_this_language(shown: Callable[[T], str]) -> Callable[[T], str]:
+    """`shown` (a widget's `format_func`) tied to the language of this run: Streamlit may call
+    it outside the script run (AppTest does), where another language is current."""
+    language = locales.language()
+
+    def format_func(option: T) -> str:
+        with locales.using(language):
+            return shown(option)
+
+    return format_func
 #: The demo switch starts on the most restricted audience (small counts suppressed).
 DEFAULT_AUDIENCE = "donor"
 
@@ -61,7 +82,8 @@ class ViewContext:
 
     @property
     def region_name(self) -> str:
-        return ref.REGIONS[self.region] if self.region else "all regions"
+        """The region in the current language ('all regions' when none is chosen)."""
+        return ref.region_name(self.region) if self.region else _("all regions")
 
 
 @dataclass(frozen=True)
@@ -211,15 +233,16 @@ def refusal(url_path: str) -> None:
     """The polite refusal of a page the viewer's role may not open (nothing else is drawn)."""
     viewer = current_viewer()
     if viewer.role is None:
-        st.title("No access")
-        st.info("Hamkori has nothing to show to this account. If you work with the UNHCR or "
-                "UNICEF office in Tajikistan, sign in from the home page or ask the data "
-                "manager to give you access.", icon=":material/lock:")
+        st.title(_("No access"))
+        st.info(_("Hamkori has nothing to show to this account. If you work with the UNHCR or "
+                  "UNICEF office in Tajikistan, sign in from the home page or ask the data "
+                  "manager to give you access."), icon=":material/lock:")
         return
-    st.title("Not available")
-    who = AUDIENCES.get(viewer.role, "your account")
-    st.info(f"This page is not available to **{who}**. Use the menu to open the pages you "
-            "can see, or ask the data manager if you need more.", icon=":material/lock:")
+    st.title(_("Not available"))
+    who = audience_title(viewer.role) if viewer.role in AUDIENCES else _("your account")
+    st.info(_("This page is not available to **{audience}**. Use the menu to open the pages you "
+              "can see, or ask the data manager if you need more.").format(audience=who),
+            icon=":material/lock:")
 
 
 def require_page(url_path: str) -> ViewContext:

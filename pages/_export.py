@@ -13,12 +13,21 @@ import polars as pl
 import streamlit as st
 
 from data_access import export
+from locales import _
 from pages._context import deferred_export
+
+#: Russian and Tajik letters in file names, in Latin (a file name stays plain ASCII).
+_LATIN = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяғӣқӯҳҷ",
+    ["a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
+     "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "gh", "i",
+     "q", "u", "h", "j"], strict=True))
 
 
 def file_stem(title: str, context_label: str) -> str:
-    """'Refugees by region', '2025 all regions' -> 'hamkori-refugees-by-region-2025-all-regions'."""
-    text = f"hamkori {title} {context_label}".lower()
+    """'Refugees by region', '2025 all regions' -> 'hamkori-refugees-by-region-2025-all-regions'
+    (a Russian or Tajik title in Latin letters: 'hamkori-bezhentsy-…')."""
+    text = "".join(_LATIN.get(c, c) for c in f"hamkori {title} {context_label}".lower())
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:120]
 
 
@@ -29,17 +38,20 @@ def download_buttons(table: pl.DataFrame, *, title: str, context_label: str, aud
     stem = file_stem(title, context_label)
     columns = st.columns(3)
     downloads = (
-        ("CSV", lambda: export.to_csv(table), f"{stem}.csv", "text/csv"),
-        ("CSV with HXL tags", lambda: export.to_csv(table, hxl=True, indicator=indicator),
-         f"{stem}-hxl.csv", "text/csv"),
-        ("XLSX", lambda: export.to_xlsx({title: table}), f"{stem}.xlsx",
+        ("csv", "CSV", lambda: export.to_csv(table), f"{stem}.csv", "text/csv"),
+        ("hxl", _("CSV with HXL tags"),
+         lambda: export.to_csv(table, hxl=True, indicator=indicator), f"{stem}-hxl.csv",
+         "text/csv"),
+        ("xlsx", "XLSX", lambda: export.to_xlsx({title: table}), f"{stem}.xlsx",
          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )
-    for column, (label, build, name, mime) in zip(columns, downloads, strict=True):
+    # the audit log and the widget keys stay in English whatever the language shown
+    logged = {"csv": "CSV", "hxl": "CSV with HXL tags", "xlsx": "XLSX"}
+    rows = f"{table.height:,} rows as {audience}"
+    for column, (kind, label, build, name, mime) in zip(columns, downloads, strict=True):
         column.download_button(
-            label, deferred_export(build, f"{stem} ({label})",
-                                   f"{table.height:,} rows as {audience}"),
-            file_name=name, mime=mime, key=f"{key}-{label}", icon=":material/download:",
+            label, deferred_export(build, f"{stem} ({logged[kind]})", rows),
+            file_name=name, mime=mime, key=f"{key}-{logged[kind]}", icon=":material/download:",
             on_click="ignore",
-            help="Small numbers are withheld exactly as on screen; spreadsheet formulas in "
-            "text are neutralised.")
+            help=_("Small numbers are withheld exactly as on screen; spreadsheet formulas in "
+                   "text are neutralised."))

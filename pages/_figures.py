@@ -8,20 +8,27 @@ The frames are the indicator engine's results (`metrics.engine.evaluate`), alrea
 the audience. A builder draws only cells with a value; a withheld cell (`<5`) is never drawn as a
 bar or a point and its value never reaches the figure (hover text shows the engine's `display`
 string): it is named instead in a note under the chart ("withheld to protect small numbers").
+
+Every word a figure shows (titles, axes, legends, hover text, notes) is in the current language:
+callers pass titles already translated, the builders translate their own words and write
+numbers with `locales.number` and months with `locales.month_short`.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Mapping, Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
+import locales
 from data_access import boundaries as geo
 from data_access import reference as ref
+from locales import N_, _
 from metrics.engine import OK, SUPPRESSED, TOTAL
+from metrics.periods import Period, PeriodError
 
 UNHCR_BLUE = "#0072BC"
 UNHCR_NAVY = "#18375F"
@@ -38,9 +45,15 @@ SEQUENTIAL = ["#DCE9F5", "#8EBBE0", "#3F8CC8", "#0072BC", "#18375F"]
 FONT = "Lato, 'Helvetica Neue', Arial, sans-serif"
 
 UNIT_TITLES = {
-    "persons": "Persons", "cases": "Cases", "percent": "Per cent (%)", "index": "Index (1 = parity)",
-    "days": "Days", "activities": "Activities", "usd": "US dollars",
+    "persons": N_("Persons"), "cases": N_("Cases"), "percent": N_("Per cent (%)"),
+    "index": N_("Index (1 = parity)"), "days": N_("Days"), "activities": N_("Activities"),
+    "usd": N_("US dollars"),
 }
+
+
+def unit_title(unit: str) -> str:
+    """An axis title for a unit, in the current language."""
+    return _(UNIT_TITLES[unit]) if unit in UNIT_TITLES else unit
 
 pio.templates["hamkori"] = go.layout.Template(layout=go.Layout(
     font={"family": FONT, "size": 16, "color": UNHCR_NAVY},
@@ -63,6 +76,16 @@ TEMPLATE = "hamkori"
 def _figure(title: str, **layout) -> go.Figure:
     figure = go.Figure()
     figure.update_layout(template=TEMPLATE, title={"text": title}, **layout)
+    localise_axes(figure)
+    return figure
+
+
+def localise_axes(figure: go.Figure) -> go.Figure:
+    """Plotly's own numbers (axis ticks) with the current language's decimal and group signs
+    (Russian: '1 000,5'); English keeps Plotly's default."""
+    if locales.language() != locales.DEFAULT:
+        chosen = locales.babel_locale()
+        figure.update_layout(separators=get_decimal_symbol(chosen) + get_group_symbol(chosen))
     return figure
 
 
@@ -98,18 +121,28 @@ def is_empty(figure: go.Figure) -> bool:
 def withheld_note(figure: go.Figure) -> str | None:
     """'Withheld to protect small numbers: …' for the cells a figure leaves out, or None."""
     hidden = (figure.layout.meta or {}).get("withheld") or []
-    return "Withheld to protect small numbers: " + ", ".join(hidden) + "." if hidden else None
+    if not hidden:
+        return None
+    return _("Withheld to protect small numbers: {cells}.").format(cells=", ".join(hidden))
 
 
 def labelled(table: pl.DataFrame, column: str, names: Mapping[str, str] | Callable | None,
              alias: str = "label") -> pl.DataFrame:
-    """`table` with a readable `alias` column for the codes of `column`."""
+    """`table` with a readable `alias` column for the codes of `column`: `names` is a function
+    (code -> name in the current language) or a table of English names marked with `N_`
+    (translated here)."""
     if names is None:
         return table.with_columns(pl.col(column).cast(pl.String).alias(alias))
-    if callable(names):
-        return table.with_columns(pl.col(column).map_elements(names, return_dtype=pl.String)
-                                  .alias(alias))
-    return table.with_columns(pl.col(column).cast(pl.String).replace(dict(names)).alias(alias))
+    name = names if callable(names) else (lambda code: _translated(names, code))
+    # in Python, not a Polars UDF: the current language is this thread's context
+    shown = [name(code) for code in table.get_column(column).cast(pl.String)]
+    return table.with_columns(pl.Series(alias, shown, dtype=pl.String))
+
+
+def _translated(names: Mapping[str, str] | None, code: str) -> str:
+    """`code`'s English name in `names` (marked with `N_`) in the current language, or `code`."""
+    name = (names or {}).get(code)
+    return _(name) if name else code
 
 
 def bars(table: pl.DataFrame, category: str, *, title: str, unit: str,
@@ -121,7 +154,7 @@ def bars(table: pl.DataFrame, category: str, *, title: str, unit: str,
     if sort:
         drawn = drawn.sort("value", descending=not horizontal)
     figure = _figure(title)
-    axis_title = UNIT_TITLES.get(unit, unit)
+    axis_title = unit_title(unit)
     labels, values, texts = (drawn.get_column("label").to_list(), drawn.get_column("value").to_list(),
                              drawn.get_column("display").to_list())
     figure.add_bar(
@@ -149,7 +182,7 @@ def grouped_bars(table: pl.DataFrame, category: str, series: str, *, title: str,
     """Bars per category, one colour per value of `series` (e.g. enrolment by level and sex)."""
     table = labelled(table.filter((pl.col(category) != TOTAL) & (pl.col(series) != TOTAL)),
                      category, names)
-    figure = _figure(title, barmode="group", yaxis_title=UNIT_TITLES.get(unit, unit))
+    figure = _figure(title, barmode="group", yaxis_title=unit_title(unit))
     order = list(category_order) if category_order else None
     for index, key in enumerate(dict.fromkeys(table.get_column(series).to_list())):
         part = shown(table.filter(pl.col(series) == key))
@@ -157,13 +190,16 @@ def grouped_bars(table: pl.DataFrame, category: str, series: str, *, title: str,
             part = part.with_columns(pl.col(category).replace_strict(
                 {c: i for i, c in enumerate(order)}, default=len(order)).alias("_o")).sort("_o")
         texts = part.get_column("display").to_list()
+        series_name = _translated(series_names, key)
         figure.add_bar(x=part.get_column("label").to_list(), y=part.get_column("value").to_list(),
-                       name=(series_names or {}).get(key, key), text=texts, customdata=texts,
+                       name=series_name, text=texts, customdata=texts,
                        marker_color=(colours or {}).get(key, PALETTE[index % len(PALETTE)]),
-                       hovertemplate="%{x}, " + (series_names or {}).get(key, key)
-                       + ": %{customdata}<extra></extra>")
-    hidden = table.filter(pl.col("status") == SUPPRESSED).with_columns(
-        (pl.col("label") + " " + pl.col(series).cast(pl.String)).alias("label"))
+                       hovertemplate="%{x}, " + series_name + ": %{customdata}<extra></extra>")
+    hidden = table.filter(pl.col("status") == SUPPRESSED)
+    hidden = hidden.with_columns(pl.Series("label", [
+        f"{label} {_translated(series_names, key)}"
+        for label, key in zip(hidden.get_column("label"), hidden.get_column(series).cast(pl.String),
+                              strict=True)], dtype=pl.String))
     _note(figure, hidden, "label")
     return figure
 
@@ -172,7 +208,7 @@ def trend(table: pl.DataFrame, *, title: str, unit: str, x: str = "period",
           series: str = "name", colours: Mapping[str, str] | None = None,
           mode: str = "lines+markers") -> go.Figure:
     """One line per value of `series` over `x` (periods sort as text: 2019 < 2020, 2025-01 < …)."""
-    figure = _figure(title, yaxis_title=UNIT_TITLES.get(unit, unit), xaxis_title=None,
+    figure = _figure(title, yaxis_title=unit_title(unit), xaxis_title=None,
                      hovermode="x unified")
     keys = list(dict.fromkeys(table.get_column(series).to_list()))
     for index, key in enumerate(keys):
@@ -185,17 +221,22 @@ def trend(table: pl.DataFrame, *, title: str, unit: str, x: str = "period",
                                    "color": (colours or {}).get(key, PALETTE[index % len(PALETTE)])},
                            hovertemplate=f"{key}: %{{customdata}}<extra></extra>")
     figure.update_xaxes(type="category")
-    hidden = table.filter(pl.col("status") == SUPPRESSED).with_columns(
-        (pl.col(series).cast(pl.String) + " " + pl.col(x).cast(pl.String)).alias("label"))
+    hidden = table.filter(pl.col("status") == SUPPRESSED)
+    hidden = hidden.with_columns(pl.Series("label", [
+        f"{key} {_period_label(str(when))}"
+        for key, when in zip(hidden.get_column(series).cast(pl.String), hidden.get_column(x),
+                             strict=True)], dtype=pl.String))
     _note(figure, hidden, "label")
     return figure
 
 
 def _period_label(period: str) -> str:
-    """'2025-03' -> 'Mar 2025' (months read better by name); other periods as they are."""
-    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
-        return f"{calendar.month_abbr[int(period[5:])]} {period[:4]}"
-    return period
+    """'2025-03' -> 'Mar 2025' / 'март 2025' (months read better by name); other periods as
+    they are."""
+    try:
+        return Period.parse(period).short
+    except PeriodError:
+        return period
 
 
 def pyramid(table: pl.DataFrame, *, title: str) -> go.Figure:
@@ -205,10 +246,11 @@ def pyramid(table: pl.DataFrame, *, title: str) -> go.Figure:
     displayed (positive) figures."""
     cells = table.filter((pl.col("sex") != TOTAL) & (pl.col("age_group") != TOTAL))
     bands = [band for band in ref.AGE_GROUPS if band != "unknown"]
-    figure = _figure(title, barmode="overlay", bargap=0.1, xaxis_title="Persons",
-                     yaxis={"categoryorder": "array", "categoryarray": bands, "title": "Age"})
+    figure = _figure(title, barmode="overlay", bargap=0.1, xaxis_title=unit_title("persons"),
+                     yaxis={"categoryorder": "array", "categoryarray": bands, "title": _("Age")})
     largest = 0.0
-    for sex, label, sign in (("M", "Male", -1), ("F", "Female", 1)):
+    for sex, sign in (("M", -1), ("F", 1)):
+        label = ref.label(ref.SEXES, sex)
         part = shown(cells.filter((pl.col("sex") == sex) & pl.col("age_group").is_in(bands)))
         values = part.get_column("value").to_list()
         largest = max([largest, *values])
@@ -220,10 +262,13 @@ def pyramid(table: pl.DataFrame, *, title: str) -> go.Figure:
     if largest:
         ticks = _nice_ticks(largest)
         figure.update_xaxes(tickvals=[-t for t in reversed(ticks)] + ticks[1:],
-                            ticktext=[f"{t:,.0f}" for t in reversed(ticks)]
-                            + [f"{t:,.0f}" for t in ticks[1:]])
-    hidden = cells.filter(pl.col("status") == SUPPRESSED).with_columns(
-        (pl.col("sex") + " " + pl.col("age_group")).alias("label"))
+                            ticktext=[locales.number(t) for t in reversed(ticks)]
+                            + [locales.number(t) for t in ticks[1:]])
+    hidden = cells.filter(pl.col("status") == SUPPRESSED)
+    hidden = hidden.with_columns(pl.Series("label", [
+        f"{ref.label(ref.SEXES, sex)} {age}"
+        for sex, age in zip(hidden.get_column("sex"), hidden.get_column("age_group"),
+                            strict=True)], dtype=pl.String))
     _note(figure, hidden, "label")
     return figure
 
@@ -268,14 +313,17 @@ def region_map(table: pl.DataFrame, shapes: pl.DataFrame | None, *, title: str, 
     figure.update_xaxes(visible=False, scaleanchor="y", scaleratio=0.78)  # ~cos(38.5°)
     figure.update_yaxes(visible=False)
     figure.update_layout(height=480)
-    _note(figure, cells.with_columns(_place_name(key).alias("label")), "label")
+    _note(figure, cells.with_columns(pl.Series(
+        "label", [_place_name(key, code) for code in cells.get_column(key)], dtype=pl.String)),
+        "label")
     return figure
 
 
-def _place_name(key: str) -> pl.Expr:
+def _place_name(key: str, code: str) -> str:
+    """A region or district code as a name of the current language."""
     if key == "region":
-        return pl.col(key).replace(ref.REGIONS)
-    return pl.col(key)
+        return ref.region_name(code)
+    return ref.district_name(code)
 
 
 def _colour(value: float, largest: float) -> str:
@@ -293,11 +341,11 @@ def _choropleth(figure: go.Figure, shapes: pl.DataFrame, values: Mapping[str, di
     for shape in shapes.iter_rows(named=True):
         place = shape["code"] if key == "district" or shape["level"] == "ADM1" else shape["region"]
         row = values.get(place)
-        name = ref.REGIONS.get(place, place) if key == "region" else place
+        name = _place_name(key, place)
         if row is not None and row["status"] == OK and row["value"] is not None:
             fill, text = _colour(row["value"], largest), row["display"]
         else:
-            fill, text = LIGHT_GREY, (row["display"] if row else "no data")
+            fill, text = LIGHT_GREY, (row["display"] if row else _("no data"))
         for ring in geo.rings(shape["geometry"]):
             figure.add_scatter(
                 x=[p[0] for p in ring], y=[p[1] for p in ring], fill="toself", mode="lines",
@@ -308,9 +356,9 @@ def _choropleth(figure: go.Figure, shapes: pl.DataFrame, values: Mapping[str, di
             low = largest * max(0, index - 0.5) / (len(SEQUENTIAL) - 1)
             figure.add_scatter(x=[None], y=[None], mode="markers", showlegend=True,
                                marker={"size": 14, "color": colour, "symbol": "square"},
-                               name=f"{low:,.0f}+", hoverinfo="skip")
+                               name=f"{locales.number(low)}+", hoverinfo="skip")
         figure.update_layout(showlegend=True, legend={
-            "title": {"text": UNIT_TITLES.get(unit, unit)}, "orientation": "v", "x": 1.0,
+            "title": {"text": unit_title(unit)}, "orientation": "v", "x": 1.0,
             "xanchor": "right", "y": 1.0, "yanchor": "top"})
 
 
@@ -326,13 +374,14 @@ def _circles(figure: go.Figure, values: Mapping[str, dict], unit: str) -> None:
                            marker={"size": size, "color": UNHCR_BLUE, "opacity": 0.75,
                                    "line": {"color": "white", "width": 1}},
                            textfont={"color": "white" if size > 40 else UNHCR_NAVY},
-                           name=ref.REGIONS[code],
-                           hovertemplate=f"{ref.REGIONS[code]}: {row['display']}<extra></extra>")
+                           name=ref.region_name(code),
+                           hovertemplate=f"{ref.region_name(code)}: {row['display']}<extra></extra>")
     for code, (lon, lat) in ref.REGION_CENTRES.items():  # the names, also where nothing is drawn
-        figure.add_scatter(x=[lon], y=[lat - 0.32], mode="text", text=[ref.REGIONS[code].split(" (")[0]],
+        figure.add_scatter(x=[lon], y=[lat - 0.32], mode="text",
+                           text=[ref.region_name(code).split(" (")[0]],
                            textfont={"size": 13, "color": GREY}, hoverinfo="skip")
     figure.update_xaxes(range=[67.2, 75.3])
     figure.update_yaxes(range=[36.6, 41.2])
-    figure.add_annotation(text="Circle area proportional to " + UNIT_TITLES.get(unit, unit).lower()
-                          + " (no boundary file imported)", xref="paper", yref="paper", x=1,
+    figure.add_annotation(text=_("Circle area proportional to {unit} (no boundary file imported)")
+                          .format(unit=unit_title(unit).lower()), xref="paper", yref="paper", x=1,
                           y=1.0, xanchor="right", showarrow=False, font={"size": 12, "color": GREY})

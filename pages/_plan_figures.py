@@ -14,6 +14,10 @@ the UNHCR/UNICEF palette, with a pattern on the statuses that need action so tha
 without telling colours apart (colour-blind safe). Nothing is loaded from the internet: no
 mapbox, no MathJax (no text starts and ends with `$`). An empty frame gives a figure with a
 sentence instead of axes, so a caller never fails on an empty plan.
+
+Words are in the current language (`locales`): status labels and area names are English
+messages marked with `N_` here and translated where they are shown (`status_label`,
+`area_name`); numbers, percentages and dates go through `locales`.
 """
 
 from __future__ import annotations
@@ -24,22 +28,25 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
+import locales
 from data_access.plan import signed_updates
-from data_access.reference import JOINT_PLAN_AREAS
+from data_access.reference import JOINT_PLAN_AREAS, label
+from locales import N_, _
 from metrics.catalogue import CATALOGUE
 from metrics.joint_plan import activity_flags
+from pages._figures import localise_axes
 
 #: Statuses in the order of the legend (good to bad, then the ones without a judgement).
 STATUS_ORDER = ("completed", "on_track", "at_risk", "off_track", "overdue", "stale",
                 "not_started")
 STATUS_LABELS = {
-    "completed": "Completed",
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "off_track": "Off track",
-    "overdue": "Overdue",
-    "stale": "Stale",  # no signed-off update for more than 90 days
-    "not_started": "Not started",
+    "completed": N_("Completed"),
+    "on_track": N_("On track"),
+    "at_risk": N_("At risk"),
+    "off_track": N_("Off track"),
+    "overdue": N_("Overdue"),
+    "stale": N_("Stale"),  # no signed-off update for more than 90 days
+    "not_started": N_("Not started"),
 }
 #: One colour per status (GUIDE palette: UNHCR blue and navy, categorical colours; grey for
 #: not started). Blue/yellow/red differ in lightness as well as hue.
@@ -59,7 +66,7 @@ STATUS_PATTERNS = {"at_risk": ".", "off_track": "/", "overdue": "x", "stale": "-
 ON_TRACK = CATALOGUE.indicator("LOU.ON_TRACK_PCT")
 FONT = {"size": 14}
 NAVY = "#18375F"
-EMPTY_PLAN = "No joint-plan activities yet."
+EMPTY_PLAN = N_("No joint-plan activities yet.")
 _DAY_MS = 24 * 60 * 60 * 1000
 _TITLE_CHARS = 48
 
@@ -76,11 +83,25 @@ def activity_label(activity_id: str, title: str | None) -> str:
 
 
 def area_name(code: str) -> str:
-    return JOINT_PLAN_AREAS.get(code, code)
+    """A LOU area in the current language."""
+    return label(JOINT_PLAN_AREAS, code)
+
+
+def status_label(code: str) -> str:
+    """An activity status in the current language ('on_track' -> 'On track' / 'По плану')."""
+    return label(STATUS_LABELS, code)
+
+
+def day(value: date) -> str:
+    """A date as the current language writes it; English keeps ISO (2025-12-31)."""
+    if locales.language() == locales.DEFAULT:
+        return value.isoformat()
+    return locales.date(value, format="d MMMM y")  # '31 декабря 2025', '31 Декабр 2025'
 
 
 def _areas() -> pl.DataFrame:
-    return pl.DataFrame({"area": list(JOINT_PLAN_AREAS), "area_name": list(JOINT_PLAN_AREAS.values()),
+    return pl.DataFrame({"area": list(JOINT_PLAN_AREAS),
+                         "area_name": [area_name(code) for code in JOINT_PLAN_AREAS],
                          "_order": list(range(len(JOINT_PLAN_AREAS)))},
                         schema={"area": pl.String, "area_name": pl.String, "_order": pl.Int64})
 
@@ -181,7 +202,8 @@ def funds_by_area_lead(status: pl.DataFrame) -> pl.DataFrame:
     )
     return (
         grouped.with_columns(
-            pl.col("area").replace_strict(JOINT_PLAN_AREAS, default=pl.col("area"))
+            pl.col("area").replace_strict({code: area_name(code) for code in JOINT_PLAN_AREAS},
+                                          default=pl.col("area"))
             .alias("area_name"),
             pl.col("area").replace_strict(order, default=len(order), return_dtype=pl.Int64)
             .alias("_order"))
@@ -235,7 +257,7 @@ def empty_figure(message: str) -> go.Figure:
                           showarrow=False, font={"size": 16, "color": NAVY})
     figure.update_layout(height=200, font=FONT, xaxis={"visible": False},
                          yaxis={"visible": False}, margin={"l": 20, "r": 20, "t": 20, "b": 20})
-    return figure
+    return localise_axes(figure)
 
 
 def _short(text: str | None) -> str:
@@ -248,15 +270,17 @@ def _label(activity_id: str, title: str | None) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f} %"
+    return "—" if value is None else locales.percent(round(value), 0)
 
 
-def timeline_figure(status: pl.DataFrame, as_of: date, *, as_of_label: str = "Today"
+def timeline_figure(status: pl.DataFrame, as_of: date, *, as_of_label: str | None = None
                     ) -> go.Figure:
     """A Gantt chart: one bar per activity from `start` to `end` (inclusive), one trace (colour,
-    pattern) per status, activities grouped by area, and a dashed vertical line at `as_of`."""
+    pattern) per status, activities grouped by area, and a dashed vertical line at `as_of`
+    labelled `as_of_label` (default: "Today" in the current language)."""
     if status.is_empty():
-        return empty_figure(EMPTY_PLAN)
+        return empty_figure(_(EMPTY_PLAN))
+    as_of_label = _("Today") if as_of_label is None else as_of_label
     order = {code: i for i, code in enumerate(JOINT_PLAN_AREAS)}
     rows = (status.with_columns(
         pl.col("area").replace_strict(order, default=len(order), return_dtype=pl.Int64)
@@ -270,7 +294,7 @@ def timeline_figure(status: pl.DataFrame, as_of: date, *, as_of_label: str = "To
             continue
         records = part.to_dicts()
         figure.add_bar(
-            name=STATUS_LABELS[code],
+            name=status_label(code),
             orientation="h",
             y=[_label(r["activity_id"], r["title"]) for r in records],
             base=[r["start"].isoformat() for r in records],
@@ -280,34 +304,39 @@ def timeline_figure(status: pl.DataFrame, as_of: date, *, as_of_label: str = "To
                                 "fgcolor": NAVY, "size": 8, "solidity": 0.3}},
             customdata=[[
                 html.escape(r["activity_id"]), html.escape(r["title"] or ""),
-                html.escape(area_name(r["area"])), r["lead"], r["start"].isoformat(),
-                r["end"].isoformat(), STATUS_LABELS[code], _percent(r["progress"]),
+                html.escape(area_name(r["area"])), r["lead"], day(r["start"]),
+                day(r["end"]), status_label(code), _percent(r["progress"]),
                 _percent(r["expected"]),
             ] for r in records],
             hovertemplate=(
                 "<b>%{customdata[0]}</b> %{customdata[1]}<br>"
-                "Area: %{customdata[2]}<br>Lead: %{customdata[3]}<br>"
-                "From %{customdata[4]} to %{customdata[5]}<br>"
-                "Status: %{customdata[6]}<br>"
-                "Signed progress %{customdata[7]} (expected %{customdata[8]})<extra></extra>"),
+                + _("Area: {area}").format(area="%{customdata[2]}") + "<br>"
+                + _("Lead: {lead}").format(lead="%{customdata[3]}") + "<br>"
+                + _("From {start} to {end}").format(start="%{customdata[4]}",
+                                                   end="%{customdata[5]}") + "<br>"
+                + _("Status: {status}").format(status="%{customdata[6]}") + "<br>"
+                + _("Signed progress {progress} (expected {expected})").format(
+                    progress="%{customdata[7]}", expected="%{customdata[8]}")
+                + "<extra></extra>"),
         )
     figure.add_shape(type="line", x0=as_of.isoformat(), x1=as_of.isoformat(), y0=0, y1=1,
                      xref="x", yref="paper", line={"color": NAVY, "width": 2, "dash": "dash"},
                      name="as_of")
     figure.add_annotation(x=as_of.isoformat(), y=1, xref="x", yref="paper", yanchor="bottom",
-                          text=f"{as_of_label} ({as_of.isoformat()})", showarrow=False,
+                          text=f"{as_of_label} ({day(as_of)})", showarrow=False,
                           font={"color": NAVY, "size": 14})
     figure.update_layout(
         barmode="overlay",
         height=max(360, 30 * len(labels) + 160),
         font=FONT,
-        legend={"title": {"text": "Status"}, "orientation": "h", "y": -0.12, "yanchor": "top"},
+        legend={"title": {"text": _("Status")}, "orientation": "h", "y": -0.12,
+                "yanchor": "top"},
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis={"type": "date", "title": {"text": "Timeframe (start to end)"}},
-        yaxis={"title": {"text": "Activity"}, "categoryorder": "array",
+        xaxis={"type": "date", "title": {"text": _("Timeframe (start to end)")}},
+        yaxis={"title": {"text": _("Activity")}, "categoryorder": "array",
                "categoryarray": labels, "autorange": "reversed", "automargin": True},
     )
-    return figure
+    return localise_axes(figure)
 
 
 def area_progress_figure(areas: pl.DataFrame) -> go.Figure:
@@ -315,23 +344,27 @@ def area_progress_figure(areas: pl.DataFrame) -> go.Figure:
     (`LOU.ON_TRACK_PCT`), and the mean signed progress of the started ones. Areas without an
     activity due (or started) have no bar (not 0)."""
     if areas.is_empty() or areas.get_column("activities").sum() == 0:
-        return empty_figure(EMPTY_PLAN)
+        return empty_figure(_(EMPTY_PLAN))
     names = [html.escape(n) for n in areas.get_column("area_name")]
     figure = go.Figure()
     for column, name, colour in (
-        ("on_track_pct", "On track or completed (% of activities due)", "#0072BC"),
-        ("mean_progress", "Mean signed progress (%)", "#FFC740"),
+        ("on_track_pct", _("On track or completed (% of activities due)"), "#0072BC"),
+        ("mean_progress", _("Mean signed progress (%)"), "#FFC740"),
     ):
         values = areas.get_column(column).to_list()
+        shown = [None if v is None else _percent(v) for v in values]
+        counts = _("{started} of {activities} activities started, {due} due").format(
+            started="%{customdata[1]}", activities="%{customdata[0]}", due="%{customdata[2]}")
         figure.add_bar(
             name=name, orientation="h", y=names, x=values,
             marker={"color": colour, "line": {"color": NAVY, "width": 0.5}},
-            text=[None if v is None else f"{v:.0f} %" for v in values], textposition="outside",
-            customdata=areas.select("activities", "started",
-                                    pl.col("due").cast(pl.String).fill_null("?")).rows(),
-            hovertemplate=(f"%{{y}}<br>{name}: %{{x:.0f}} %<br>"
-                           "%{customdata[1]} of %{customdata[0]} activities started, "
-                           "%{customdata[2]} due<extra></extra>"),
+            text=shown, textposition="outside",
+            customdata=[(*row, text or "—") for row, text in zip(
+                areas.select("activities", "started",
+                             pl.col("due").cast(pl.String).fill_null("?")).rows(),
+                shown, strict=True)],
+            hovertemplate=(f"%{{y}}<br>{name}: %{{customdata[3]}}<br>{counts}"
+                           "<extra></extra>"),
         )
     figure.update_layout(
         barmode="group",
@@ -339,28 +372,31 @@ def area_progress_figure(areas: pl.DataFrame) -> go.Figure:
         font=FONT,
         legend={"orientation": "h", "y": -0.15, "yanchor": "top"},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"title": {"text": "Percent"}, "range": [0, 115], "tickvals": [0, 25, 50, 75, 100]},
-        yaxis={"title": {"text": "Area"}, "autorange": "reversed", "automargin": True},
+        xaxis={"title": {"text": _("Percent")}, "range": [0, 115],
+               "tickvals": [0, 25, 50, 75, 100]},
+        yaxis={"title": {"text": _("Area")}, "autorange": "reversed", "automargin": True},
     )
-    return figure
+    return localise_axes(figure)
 
 
 def funds_figure(funds: pl.DataFrame) -> go.Figure:
     """Grouped bars per area and lead: budgeted, mobilised and spent (US dollars)."""
     if funds.is_empty():
-        return empty_figure(EMPTY_PLAN)
+        return empty_figure(_(EMPTY_PLAN))
     labels = [html.escape(f"{a} · {lead}") for a, lead
               in zip(funds["area_name"], funds["lead"], strict=True)]
     figure = go.Figure()
     for column, name, colour in (
-        ("budgeted_usd", "Budgeted (plan)", NAVY),
-        ("mobilised_usd", "Mobilised (latest signed update)", "#0072BC"),
-        ("spent_usd", "Spent (latest signed update)", "#FFC740"),
+        ("budgeted_usd", _("Budgeted (plan)"), NAVY),
+        ("mobilised_usd", _("Mobilised (latest signed update)"), "#0072BC"),
+        ("spent_usd", _("Spent (latest signed update)"), "#FFC740"),
     ):
+        amounts = funds.get_column(column).to_list()
         figure.add_bar(
-            name=name, orientation="h", y=labels, x=funds.get_column(column).to_list(),
+            name=name, orientation="h", y=labels, x=amounts,
             marker={"color": colour, "line": {"color": NAVY, "width": 0.5}},
-            hovertemplate=f"%{{y}}<br>{name}: %{{x:,.0f}} USD<extra></extra>",
+            customdata=["—" if v is None else locales.number(v) for v in amounts],
+            hovertemplate=f"%{{y}}<br>{name}: %{{customdata}} USD<extra></extra>",
         )
     figure.update_layout(
         barmode="group",
@@ -368,8 +404,8 @@ def funds_figure(funds: pl.DataFrame) -> go.Figure:
         font=FONT,
         legend={"orientation": "h", "y": -0.15, "yanchor": "top"},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"title": {"text": "US dollars"}, "tickformat": ",.0f", "rangemode": "tozero"},
-        yaxis={"title": {"text": "Area and lead agency"}, "autorange": "reversed",
+        xaxis={"title": {"text": _("US dollars")}, "tickformat": ",.0f", "rangemode": "tozero"},
+        yaxis={"title": {"text": _("Area and lead agency")}, "autorange": "reversed",
                "automargin": True},
     )
-    return figure
+    return localise_axes(figure)

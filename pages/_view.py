@@ -15,48 +15,81 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+import locales
 from data_access import cache
 from data_access import datasets as ds
 from data_access import reference as ref
-from metrics.catalogue import CATALOGUE
-from metrics.engine import NO_DATA, OK, SUPPRESSED, TOTAL, format_value
+from locales import N_, _, ngettext
+from metrics.catalogue import CATALOGUE, indicator_definition, indicator_name
+from metrics.engine import NO_DATA, OK, SUPPRESSED, TOTAL, UNKNOWN, format_value
 from metrics.periods import YEAR, Period
 from pages._context import ViewContext, current_context
 from pages._export import download_buttons
 from pages._figures import is_empty, withheld_note
 
-NO_DATA_HINT = "import a file on the data page or with `hamkori import`"
+NO_DATA_HINT = N_("import a file on the data page or with `hamkori import`")
 
-#: Readable names of dimension codes, for tables and chart labels.
+#: Readable names of dimension codes, for tables and chart labels (English, marked for the
+#: catalogue: `name_of` translates).
 DIMENSION_NAMES: dict[str, Mapping[str, str]] = {
     "region": ref.REGIONS,
     "population_type": ref.POPULATION_TYPES,
     "sex": ref.SEXES,
     "category": ref.RESETTLEMENT_CATEGORIES,
     "area": ref.JOINT_PLAN_AREAS,
-    "level": {"preschool": "Pre-primary", "primary": "Primary",
-              "lower_secondary": "Lower secondary", "upper_secondary": "Upper secondary",
-              "tertiary": "Tertiary"},
-    "priority": {"emergency": "Emergency", "urgent": "Urgent", "normal": "Normal"},
+    "level": {"preschool": N_("Pre-primary"), "primary": N_("Primary"),
+              "lower_secondary": N_("Lower secondary"), "upper_secondary": N_("Upper secondary"),
+              "tertiary": N_("Tertiary")},
+    "priority": {"emergency": N_("Emergency"), "urgent": N_("Urgent"), "normal": N_("Normal")},
+}
+#: Named on screen only (downloads keep the columns they had: codes of DIMENSION_NAMES and
+#: countries get a `…_name` column).
+SCREEN_NAMES: dict[str, Mapping[str, str]] = {
+    "resolution": {"confirmed": N_("Nationality confirmed"),
+                   "acquired": N_("Citizenship acquired")},
 }
 DIMENSION_TITLES = {
-    "region": "Region", "district": "District", "origin": "Country of origin",
-    "destination": "Destination", "population_type": "Population type", "sex": "Sex",
-    "age_group": "Age group", "level": "Level", "category": "Category", "priority": "Priority",
-    "area": "Area", "lead": "Lead", "period": "Period", "asylum": "Country of asylum",
+    "region": N_("Region"), "district": N_("District"), "origin": N_("Country of origin"),
+    "destination": N_("Destination"), "population_type": N_("Population type"),
+    "sex": N_("Sex"), "age_group": N_("Age group"), "level": N_("Level"),
+    "category": N_("Category"), "priority": N_("Priority"), "area": N_("Area"),
+    "lead": N_("Lead"), "period": N_("Period"), "asylum": N_("Country of asylum"),
+    "country": N_("Country"), "resolution": N_("Resolution"),
 }
 DIRECTION_COLOURS = {"higher": "normal", "lower": "inverse", "neutral": "off"}
+COUNTRY_DIMENSIONS = ("origin", "destination", "asylum", "country")
 
 
 def name_of(dimension: str, code: str | None) -> str:
-    """A readable name for a dimension value ('TJ-DU' -> 'Dushanbe', 'AFG' -> 'Afghanistan')."""
-    if code is None:
-        return "unknown"
+    """A readable name for a dimension value in the current language ('TJ-DU' -> 'Dushanbe' /
+    'Душанбе', 'AFG' -> 'Afghanistan' / 'Афганистан', 'Vahdat' -> 'Вахдат')."""
+    if code is None or code == UNKNOWN:
+        return _("unknown")
     if code == TOTAL:
-        return "Total"
-    if dimension in ("origin", "destination", "asylum", "country"):
-        return ref.countries().get(code, code)
-    return DIMENSION_NAMES.get(dimension, {}).get(code, code)
+        return _("Total")
+    if dimension in COUNTRY_DIMENSIONS:
+        return ref.country_name(code)
+    if dimension == "district":
+        return ref.district_name(code)
+    return ref.label(DIMENSION_NAMES.get(dimension) or SCREEN_NAMES.get(dimension, {}), code)
+
+
+def names(dimension: str):
+    """`name_of` for one dimension, as the figure builders take it (code -> shown name)."""
+    return lambda code: name_of(dimension, code)
+
+
+def dimension_title(dimension: str) -> str:
+    return _(DIMENSION_TITLES[dimension]) if dimension in DIMENSION_TITLES else dimension
+
+
+def day(value: date | None) -> str:
+    """A date as the current language writes it; English keeps ISO (2025-12-31)."""
+    if value is None:
+        return _("unknown")
+    if locales.language() == locales.DEFAULT:
+        return value.isoformat()
+    return locales.date(value, format="d MMMM y")  # '31 декабря 2025' (no 'г.' before a full stop)
 
 
 # ------------------------------------------------------------------------------ reading
@@ -130,51 +163,73 @@ def may_break_down(code: str, dimension: str) -> bool:
 
 
 def require(codes: Sequence[str], what: str) -> list[str]:
-    """The visible `codes`; when there are none, say the page is not for this audience and stop."""
+    """The visible `codes`; when there are none, say the page is not for this audience and stop
+    (`what`: the page's title, already in the current language)."""
     shown = visible(codes)
     if not shown:
-        st.warning(f"{what} figures are not shared with this audience.", icon=":material/lock:")
+        st.warning(_("{what} figures are not shared with this audience.").format(what=what),
+                   icon=":material/lock:")
         st.stop()
     return shown
 
 
 # ------------------------------------------------------------------------------ layout
 def header(title: str, intro: str) -> ViewContext:
+    """The page's title and a caption: `intro` (a sentence with `{year}` and `{region}`, in the
+    current language) for the selected year and region."""
     ctx = context()
     st.title(title)
-    st.caption(f"{intro} **{ctx.year}**, {ctx.region_name}.")
+    st.caption(intro.format(year=f"**{ctx.year}**", region=ctx.region_name))
     return ctx
 
 
 def dataset_title(code: str) -> str:
-    return ds.get(CATALOGUE.source_of(CATALOGUE.indicator(code)).dataset).title
+    return ds.get(CATALOGUE.source_of(CATALOGUE.indicator(code)).dataset).display_title
 
 
 def source_caption(row: Mapping) -> str:
     """'Source: Population (stock at a date), data as of 2025-12-31.'"""
     source = dataset_title(row["indicator"])
     if row["status"] == NO_DATA:
-        return f"Source: {source} — no data for this period."
-    as_of = row["as_of"].isoformat() if isinstance(row["as_of"], date) else "unknown"
-    scope = " National figure (no regional breakdown)." if "national figure" in (
-        row["note"] or "") else ""
-    return f"Source: {source}, data as of {as_of}.{scope}"
+        return _("Source: {source} — no data for this period.").format(source=source)
+    as_of = day(row["as_of"]) if isinstance(row["as_of"], date) else _("unknown")
+    text = _("Source: {source}, data as of {date}.").format(source=source, date=as_of)
+    if _national(row):
+        text += " " + _("National figure (no regional breakdown).")
+    return text
+
+
+def _national(row: Mapping) -> bool:
+    """A figure the region filter cannot narrow (its source has no region)."""
+    source = CATALOGUE.source_of(CATALOGUE.indicator(row["indicator"]))
+    return bool(context().region) and "region" not in source.dimensions
 
 
 def change(row: Mapping, compared: str = "previous") -> str | None:
-    """'+1,355 on 2024' style delta for st.metric, or None when there is nothing to compare."""
+    """'+1,355' style delta for st.metric, or None when there is nothing to compare."""
     value, before = row["value"], row[compared]
     if row["status"] != OK or value is None or before is None:
         return None
     unit = row["unit"]
     difference = value - before
     if unit == "percent":
-        return f"{difference:+.1f} points"
+        return _("{change} points").format(change=_signed(difference, 1))
     if unit == "index":
-        return f"{difference:+.2f}"
+        return _signed(difference, 2)
     if unit == "days":
-        return f"{difference:+,.0f} days"
-    return f"{difference:+,.0f}"
+        return _days_change(difference)
+    return _signed(difference, 0)
+
+
+def _signed(value: float, digits: int) -> str:
+    """'+1,355', '-0.4', '+0.0' (the sign always shown, as Python's `+` format shows it)."""
+    text = f"{value:+.{digits}f}"
+    return text[0] + locales.number(float(text[1:]), digits)
+
+
+def _days_change(difference: float) -> str:
+    return ngettext("{days} day", "{days} days", abs(round(difference))).format(
+        days=_signed(difference, 0))
 
 
 def target_text(row: Mapping) -> str | None:
@@ -183,12 +238,11 @@ def target_text(row: Mapping) -> str | None:
     target = format_value(row["target"], row["unit"], OK)
     achievement = row.get("achievement")
     if achievement is None:
-        achieved = ""
-    elif achievement < 0:  # further from the target than the baseline was
-        achieved = " — below the baseline"
-    else:
-        achieved = f" — {achievement:.0f} % of the way from the baseline"
-    return f"Target: {target}{achieved}"
+        return _("Target: {target}").format(target=target)
+    if achievement < 0:  # further from the target than the baseline was
+        return _("Target: {target} — below the baseline").format(target=target)
+    return _("Target: {target} — {percent} of the way from the baseline").format(
+        target=target, percent=locales.percent(round(achievement), 0))
 
 
 def metric(row: Mapping, *, sparkline: Sequence[float] | None = None,
@@ -198,10 +252,11 @@ def metric(row: Mapping, *, sparkline: Sequence[float] | None = None,
     indicator = CATALOGUE.indicator(row["indicator"])
     shown = "—" if row["status"] == NO_DATA else row["display"]  # the caption says why
     delta = change(row)
-    st.metric(indicator.name, shown, delta=delta,
+    st.metric(indicator_name(indicator.code), shown, delta=delta,
               delta_color=DIRECTION_COLOURS.get(indicator.direction, "off"),
-              delta_description=f"on {compared_with}" if delta and compared_with else None,
-              help=indicator.definition, border=True,
+              delta_description=(_("on {period}").format(period=compared_with)
+                                 if delta and compared_with else None),
+              help=indicator_definition(indicator.code), border=True,
               chart_data=list(sparkline) if sparkline and len(sparkline) > 1 else None)
     notes = [text for text in (target_text(row), source_caption(row)) if text]
     st.caption(" · ".join(notes))
@@ -229,9 +284,14 @@ def sparklines(trend: pl.DataFrame) -> dict[str, list[float]]:
 
 
 def say_no_data(what: str, ctx: ViewContext | None = None) -> None:
+    """'No education data for 2025 in Dushanbe yet — …' (`what`: the data, in the current
+    language, e.g. `_("education")`)."""
     ctx = ctx or context()
-    where = f" in {ctx.region_name}" if ctx.region else ""
-    st.info(f"No {what} data for {ctx.year}{where} yet — {NO_DATA_HINT}.",
+    if ctx.region:
+        text = _("No {what} data for {year} in {region} yet — {hint}.")
+    else:
+        text = _("No {what} data for {year} yet — {hint}.")
+    st.info(text.format(what=what, year=ctx.year, region=ctx.region_name, hint=_(NO_DATA_HINT)),
             icon=":material/info:")
 
 
@@ -239,10 +299,14 @@ def chart(figure: go.Figure, *, key: str) -> None:
     """The figure, and under it the cells withheld for this audience (named, never drawn);
     a sentence instead of empty axes when there is nothing to draw."""
     if is_empty(figure):
-        title = figure.layout.title.text or "this chart"
+        title = figure.layout.title.text or _("this chart")
         note = withheld_note(figure)
-        st.info(f"{title}: nothing to show for this period and region"
-                + (f" — {note[0].lower()}{note[1:]}" if note else "."), icon=":material/info:")
+        if note:
+            text = _("{title}: nothing to show for this period and region — {note}")
+        else:
+            text = _("{title}: nothing to show for this period and region.")
+        st.info(text.format(title=title, note=note[0].lower() + note[1:] if note else ""),
+                icon=":material/info:")
         return
     st.plotly_chart(figure, theme=None, key=key,
                     config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
@@ -257,32 +321,54 @@ def readable(table: pl.DataFrame, by: Sequence[str], *, with_indicator: bool = T
     """The figures as a person reads them: names instead of codes, the displayed value."""
     columns = []
     if with_indicator:
-        columns.append(pl.col("name").alias("Indicator"))
+        columns.append(pl.col("name").alias(_("Indicator")))
     for dim in by:
-        columns.append(pl.col(dim).map_elements(lambda code, d=dim: name_of(d, code),
-                                                return_dtype=pl.String)
-                       .alias(DIMENSION_TITLES.get(dim, dim)))
-    columns += [pl.col("display").alias("Value"), pl.col("period").alias("Period"),
-                pl.col("as_of").alias("Data as of")]
+        columns.append(_shown_names(table, dim).alias(dimension_title(dim)))
+    columns += [pl.col("display").alias(_("Value")), _shown_periods(table).alias(_("Period")),
+                _shown_days(table).alias(_("Data as of"))]
     return table.select(columns)
 
 
+def _shown_names(table: pl.DataFrame, dim: str) -> pl.Series:
+    # computed in Python (not a Polars UDF): the language is this thread's context
+    return pl.Series([name_of(dim, code) for code in table.get_column(dim).cast(pl.String)],
+                     dtype=pl.String)
+
+
+def _shown_periods(table: pl.DataFrame) -> pl.Series:
+    """Periods as the language reads them (months by name); English keeps the labels."""
+    labels = table.get_column("period").to_list()
+    if locales.language() == locales.DEFAULT:
+        return pl.Series(labels, dtype=pl.String)
+    return pl.Series([Period.parse(p).display if p else p for p in labels], dtype=pl.String)
+
+
+def _shown_days(table: pl.DataFrame) -> pl.Series:
+    """As-of dates: English keeps the date column, other languages their own date text."""
+    if locales.language() == locales.DEFAULT:
+        return table.get_column("as_of")
+    return pl.Series([day(d) if d else None for d in table.get_column("as_of")], dtype=pl.String)
+
+
 def download_table(table: pl.DataFrame, by: Sequence[str]) -> pl.DataFrame:
-    """The columns of a download: codes and names, value and display, period, as-of, status."""
-    names = [pl.col(dim).map_elements(lambda code, d=dim: name_of(d, code),
-                                      return_dtype=pl.String).alias(f"{dim}_name")
+    """The columns of a download: codes and names, value and display, period, as-of, status.
+    Codes, values and column names stay as they are (files are read by programs too); the
+    names, the displayed values and the notes are in the current language."""
+    shown = [_shown_names(table, dim).alias(f"{dim}_name")
              for dim in by if dim in DIMENSION_NAMES or dim in ("origin", "destination")]
-    return table.select("indicator", "name", *by, *names, "value", "display", "unit", "period",
-                        "as_of", "status", "note")
+    return table.select("indicator", "name", *by, "value", "display", "unit", "period",
+                        "as_of", "status", "note").with_columns(shown).select(
+        "indicator", "name", *by, *[s.name for s in shown], "value", "display", "unit",
+        "period", "as_of", "status", "note")
 
 
 def figures(table: pl.DataFrame, *, title: str, by: Sequence[str], key: str,
             indicator: str | None = None) -> None:
     """'Figures behind this chart': the table on screen and its downloads."""
     ctx = context()
-    with st.expander(f"Figures: {title}"):
+    with st.expander(_("Figures: {title}").format(title=title)):
         if indicator:
-            st.caption(CATALOGUE.indicator(indicator).definition)
+            st.caption(indicator_definition(indicator))
         st.dataframe(readable(table, by), hide_index=True, width="stretch")
         download_buttons(download_table(table, by), title=title,
                          context_label=f"{ctx.year} {ctx.region_name}", audience=ctx.audience,

@@ -29,16 +29,20 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
+import locales
 from data_access import cache, plan
 from data_access.config import disclosure_thresholds
 from data_access.engine import WarehouseUnavailable
+from locales import N_, _
 from pages import _plan_figures as figures
 from pages._context import current_user_label, current_viewer, require_page
 
-EMPTY_SENTENCE = (
+EMPTY_SENTENCE = N_(
     "No joint-plan activities yet — import the workplan (`hamkori workplan import plan.xlsx`, "
     "or `hamkori import joint_plan activities.csv`) or run `hamkori init --demo`."
 )
+#: The picker's key in app.py: callbacks run before the router sets the run's language.
+LANGUAGE_KEY = "lang"
 FLASH_KEY = "plan.flash"
 PERCENT = "%.0f%%"
 #: Fields of the update form (session-state keys via `form_key`).
@@ -74,6 +78,11 @@ def show_flash() -> None:
         shown[kind](message)
 
 
+def in_language() -> None:
+    """Callbacks run before app.py sets the run's language: set it from the picker's value."""
+    locales.set_language(st.session_state.get(LANGUAGE_KEY) or locales.language())
+
+
 # ---------------------------------------------------------------------------------- writes
 def write(action: Callable) -> object:
     """Run `action(engine)` against the warehouse, then make the change visible at once."""
@@ -91,7 +100,7 @@ def attempt(action: Callable, success: str, on_conflict: Callable[[str], None]) 
         on_conflict(str(exc))
         return False
     except plan.PlanRefused as exc:
-        flash("error", f"Not saved: {exc}")
+        flash("error", _("Not saved: {reason}").format(reason=exc))
         return False
     except WarehouseUnavailable as exc:
         flash("error", getattr(exc, "message", str(exc)))
@@ -110,6 +119,7 @@ def reset_form(activity_id: str, progress: float) -> None:
 
 def post(activity_id: str, audience: str) -> None:
     """Submit of the update form (a callback: runs before the page)."""
+    in_language()
     state = st.session_state
     value = {field: state.get(form_key(activity_id, field)) for field in FORM_FIELDS}
     draft = plan.UpdateDraft(
@@ -124,7 +134,7 @@ def post(activity_id: str, audience: str) -> None:
     )
     seen = state[seen_key(activity_id)]
     agency = plan.agency_of(audience)
-    other = plan.OTHER_AGENCY.get(agency or "", "the other agency")
+    other = plan.OTHER_AGENCY.get(agency or "") or _("the other agency")
 
     def conflict(message: str) -> None:
         state[conflict_key(activity_id)] = message
@@ -133,8 +143,9 @@ def post(activity_id: str, audience: str) -> None:
         lambda engine: plan.post_update(engine, activity_id, draft, audience=audience,
                                         user=current_user_label(), seen_update_no=seen,
                                         mode=current_viewer().mode),
-        f"Update {seen + 1} of {activity_id} posted and signed for {agency}. It counts for "
-        f"reporting once {other} signs it off.",
+        _("Update {update} of {activity} posted and signed for {agency}. It counts for "
+          "reporting once {other} signs it off.").format(update=seen + 1, activity=activity_id,
+                                                         agency=agency, other=other),
         conflict)
     if posted:
         reset_form(activity_id, draft.progress)
@@ -144,31 +155,35 @@ def post(activity_id: str, audience: str) -> None:
 
 def reload(activity_id: str) -> None:
     """After a conflict: read the activity again; what was typed stays in the form."""
+    in_language()
     cache.refresh()
     st.session_state.pop(seen_key(activity_id), None)
     st.session_state.pop(conflict_key(activity_id), None)
 
 
 def sign(activity_id: str, update_no: int, batch_id: int, audience: str) -> None:
+    in_language()
     agency = plan.agency_of(audience)
     attempt(
         lambda engine: plan.sign_off(engine, activity_id, update_no, audience=audience,
                                      user=current_user_label(), seen_batch=batch_id,
                                      mode=current_viewer().mode),
-        f"Update {update_no} of {activity_id} signed off for {agency}: it now counts for "
-        "reporting.",
+        _("Update {update} of {activity} signed off for {agency}: it now counts for "
+          "reporting.").format(update=update_no, activity=activity_id, agency=agency),
         lambda message: flash("warning", message))
 
 
 def send_back(activity_id: str, update_no: int, batch_id: int, audience: str) -> None:
+    in_language()
     comment = st.session_state.get(return_key(activity_id, update_no)) or ""
     agency = plan.agency_of(audience)
     attempt(
         lambda engine: plan.return_update(engine, activity_id, update_no, audience=audience,
                                           user=current_user_label(), seen_batch=batch_id,
                                           comment=comment, mode=current_viewer().mode),
-        f"Update {update_no} of {activity_id} returned by {agency} with your comment; the "
-        "lead agency can post a corrected update.",
+        _("Update {update} of {activity} returned by {agency} with your comment; the lead "
+          "agency can post a corrected update.").format(update=update_no, activity=activity_id,
+                                                        agency=agency),
         lambda message: flash("warning", message))
 
 
@@ -178,31 +193,33 @@ def number(value: float | None, unit: str | None = None) -> str:
 
 
 def details(row: dict, as_of: date) -> None:
-    label = figures.STATUS_LABELS.get(row["status"], row["status"])
-    last = row["last_signed"].isoformat() if row["last_signed"] else "never"
+    label = figures.status_label(row["status"])
+    last = figures.day(row["last_signed"]) if row["last_signed"] else _("never")
     values = [
-        ("Status", label, f"At {as_of.isoformat()}, from dual-signed updates only"),
-        ("Signed progress", number(row["progress"], "percent"),
-         "Latest progress both agencies signed off"),
-        ("Expected progress", number(row["expected"], "percent"),
-         "The elapsed share of the activity's timeframe"),
-        ("Last signed update", last, "More than 90 days ago: stale"),
+        (_("Status"), label, _("At {date}, from dual-signed updates only").format(
+            date=figures.day(as_of))),
+        (_("Signed progress"), number(row["progress"], "percent"),
+         _("Latest progress both agencies signed off")),
+        (_("Expected progress"), number(row["expected"], "percent"),
+         _("The elapsed share of the activity's timeframe")),
+        (_("Last signed update"), last, _("More than 90 days ago: stale")),
     ]
     for column, (name, value, help_text) in zip(st.columns(len(values)), values, strict=True):
         column.metric(name, value, help=help_text, border=True)
     if row["stale"] and row["status"] != "stale":
-        st.caption(":material/schedule: No signed-off update for more than 90 days (stale).")
+        st.caption(":material/schedule: "
+                   + _("No signed-off update for more than 90 days (stale)."))
     facts = [
-        ("Area", figures.area_name(row["area"])),
-        ("Lead", row["lead"]),
-        ("Partners", row.get("partners") or "—"),
-        ("Start", row["start"].isoformat()),
-        ("End", row["end"].isoformat()),
-        ("Budget (USD)", number(row["budget_usd"])),
-        ("UNDAF / UNSDCF outcome", row.get("undaf_outcome") or "—"),
-        ("SDG target", row.get("sdg_target") or "—"),
+        (_("Area"), figures.area_name(row["area"])),
+        (_("Lead"), row["lead"]),
+        (_("Partners"), row.get("partners") or "—"),
+        (_("Start"), figures.day(row["start"])),
+        (_("End"), figures.day(row["end"])),
+        (_("Budget (USD)"), number(row["budget_usd"])),
+        (_("UNDAF / UNSDCF outcome"), row.get("undaf_outcome") or "—"),
+        (_("SDG target"), row.get("sdg_target") or "—"),
     ]
-    st.dataframe(pl.DataFrame(facts, schema=["Detail", "Value"], orient="row"),
+    st.dataframe(pl.DataFrame(facts, schema=[_("Detail"), _("Value")], orient="row"),
                  hide_index=True, width="stretch")
 
 
@@ -210,7 +227,7 @@ def linked_indicator(row: dict, audience: str, thresholds: dict[str, int | None]
     """Baseline, target and latest actual of the linked indicator, as `audience` may see them
     (`plan.linked_indicator_view`: not at all when the catalogue does not share the indicator
     with the audience; small counts as "<5")."""
-    st.subheader("Linked indicator")
+    st.subheader(_("Linked indicator"))
     view = plan.linked_indicator_view(row.get("indicator"), row.get("baseline"),
                                       row.get("target"), row.get("indicator_actual"),
                                       audience, thresholds)
@@ -219,14 +236,17 @@ def linked_indicator(row: dict, audience: str, thresholds: dict[str, int | None]
     if not view["shown"]:
         st.caption(view["sentence"])
         return
-    actual_help = "Latest value reported in an update both agencies signed off"
     if row.get("actual_date"):
-        actual_help += f" (dated {row['actual_date'].isoformat()})"
-    helps = {"Baseline": "The activity's baseline", "Target": "The activity's target",
+        actual_help = _("Latest value reported in an update both agencies signed off (dated "
+                        "{date})").format(date=figures.day(row["actual_date"]))
+    else:
+        actual_help = _("Latest value reported in an update both agencies signed off")
+    helps = {"Baseline": _("The activity's baseline"), "Target": _("The activity's target"),
              "Latest actual": actual_help}
     shown = view["values"]
     for column, label in zip(st.columns(len(shown)), shown, strict=True):
-        column.metric(label, shown[label], help=helps[label], border=True)
+        column.metric(_(plan.FIGURE_LABELS[label]), shown[label], help=helps[label],
+                      border=True)
     if view["note"]:
         st.caption(view["note"])
 
@@ -237,7 +257,7 @@ def actual_text(code: str | None, value: float | None, audience: str,
     if not code:
         return number(value)
     shown = plan.indicator_figure(code, value, audience, thresholds)
-    return "not shared" if shown is None else shown
+    return _("not shared") if shown is None else shown
 
 
 def sign_off_cards(row: dict, updates: pl.DataFrame, audience: str,
@@ -246,41 +266,44 @@ def sign_off_cards(row: dict, updates: pl.DataFrame, audience: str,
     if not waiting:
         return
     agency = plan.agency_of(audience)
-    st.subheader(f"Waiting for {agency} to sign")
+    st.subheader(_("Waiting for {agency} to sign").format(agency=agency))
     for update in waiting:
         activity_id, number_ = row["activity_id"], update["update_no"]
         with st.container(border=True):
-            st.markdown(f"**Update {number_}**, dated {update['date'].isoformat()} — progress "
-                        f"{number(update['progress'], 'percent')}")
-            st.caption(f"Posted and signed for {update['posted_agency']}; visibility: "
-                       f"{'internal' if update['internal'] == 'yes' else 'shared'}")
+            st.markdown(_("**Update {update}**, dated {date} — progress {progress}").format(
+                update=number_, date=figures.day(update["date"]),
+                progress=number(update["progress"], "percent")))
+            visibility = _("internal") if update["internal"] == "yes" else _("shared")
+            st.caption(_("Posted and signed for {agency}; visibility: {visibility}").format(
+                agency=update["posted_agency"], visibility=visibility))
             actual = actual_text(row.get("indicator"), update["indicator_actual"], audience,
                                  thresholds)
             lines = [
-                f"Posted by: {update['posted_by']}",
-                f"Status note: {update['status_note'] or '—'}",
-                f"Indicator actual: {actual}",
-                f"Funds mobilised (USD): {number(update['funds_mobilised_usd'])}",
-                f"Funds spent (USD): {number(update['funds_spent_usd'])}",
-                f"Narrative: {update['narrative'] or '—'}",
+                _("Posted by: {value}").format(value=update["posted_by"]),
+                _("Status note: {value}").format(value=update["status_note"] or "—"),
+                _("Indicator actual: {value}").format(value=actual),
+                _("Funds mobilised (USD): {value}").format(
+                    value=number(update["funds_mobilised_usd"])),
+                _("Funds spent (USD): {value}").format(value=number(update["funds_spent_usd"])),
+                _("Narrative: {value}").format(value=update["narrative"] or "—"),
             ]
             st.text("\n".join(lines))  # plain text: a narrative is never read as markdown
             sign_column, return_column = st.columns(2)
             args = (activity_id, number_, update["batch_id"], audience)
-            sign_column.button("Sign off", key=f"plan.sign.{activity_id}.{number_}",
+            sign_column.button(_("Sign off"), key=f"plan.sign.{activity_id}.{number_}",
                                type="primary", icon=":material/verified:", on_click=sign,
                                args=args)
             with return_column.form(f"plan.return.{activity_id}.{number_}"):
-                st.text_area("Why is it returned? (required)",
+                st.text_area(_("Why is it returned? (required)"),
                              key=return_key(activity_id, number_), height=80)
-                st.form_submit_button("Return", icon=":material/undo:", on_click=send_back,
+                st.form_submit_button(_("Return"), icon=":material/undo:", on_click=send_back,
                                       args=args)
 
 
 def update_form(row: dict, updates: pl.DataFrame, audience: str) -> None:
     activity_id = row["activity_id"]
     state = st.session_state
-    st.subheader("Post an update")
+    st.subheader(_("Post an update"))
     latest_no = int(updates.get_column("update_no").max() or 0) if updates.height else 0
     # A freshly opened form reads the activity as shown; an open one keeps what it was opened on.
     if seen_key(activity_id) not in state or form_key(activity_id, "narrative") not in state:
@@ -289,31 +312,34 @@ def update_form(row: dict, updates: pl.DataFrame, audience: str) -> None:
     message = state.get(conflict_key(activity_id))
     if message:
         st.warning(message, icon=":material/sync_problem:")
-        st.button("Reload the activity (keeps what you typed)", key=f"plan.reload.{activity_id}",
+        st.button(_("Reload the activity (keeps what you typed)"),
+                  key=f"plan.reload.{activity_id}",
                   icon=":material/refresh:", on_click=reload, args=(activity_id,))
     latest_progress = (float(updates.sort("update_no").get_column("progress").last())
                        if updates.height else float(row["progress"]))
-    st.caption(f"This will be update {seen + 1}. Posting signs it for "
-               f"{plan.agency_of(audience)}; it counts once the other agency signs it off.")
+    st.caption(_("This will be update {update}. Posting signs it for {agency}; it counts once "
+                 "the other agency signs it off.").format(update=seen + 1,
+                                                          agency=plan.agency_of(audience)))
     with st.form(f"plan.post.{activity_id}"):
         left, right = st.columns(2)
-        left.date_input("Date of the update", value=date.today(), max_value=date.today(),
+        left.date_input(_("Date of the update"), value=date.today(), max_value=date.today(),
                         key=form_key(activity_id, "date"))
-        right.number_input("Progress (%)", min_value=0.0, max_value=100.0, step=1.0,
+        right.number_input(_("Progress (%)"), min_value=0.0, max_value=100.0, step=1.0,
                            value=latest_progress, format="%.0f",
                            key=form_key(activity_id, "progress"))
-        st.text_input("Status note", key=form_key(activity_id, "status_note"),
+        st.text_input(_("Status note"), key=form_key(activity_id, "status_note"),
                       max_chars=200)
         first, second, third = st.columns(3)
-        first.number_input("Indicator actual", value=None, step=1.0,
+        first.number_input(_("Indicator actual"), value=None, step=1.0,
                            key=form_key(activity_id, "actual"))
-        second.number_input("Funds mobilised (USD)", value=None, min_value=0.0, step=1000.0,
+        second.number_input(_("Funds mobilised (USD)"), value=None, min_value=0.0, step=1000.0,
                             key=form_key(activity_id, "mobilised"))
-        third.number_input("Funds spent (USD)", value=None, min_value=0.0, step=1000.0,
+        third.number_input(_("Funds spent (USD)"), value=None, min_value=0.0, step=1000.0,
                            key=form_key(activity_id, "spent"))
-        st.text_area("Narrative", key=form_key(activity_id, "narrative"), height=120)
-        st.checkbox("Internal (never shown to donors)", key=form_key(activity_id, "internal"))
-        st.form_submit_button("Post update", type="primary", icon=":material/send:",
+        st.text_area(_("Narrative"), key=form_key(activity_id, "narrative"), height=120)
+        st.checkbox(_("Internal (never shown to donors)"),
+                    key=form_key(activity_id, "internal"))
+        st.form_submit_button(_("Post update"), type="primary", icon=":material/send:",
                               key=form_key(activity_id, "submit"), on_click=post,
                               args=(activity_id, audience))
 
@@ -322,45 +348,57 @@ def actions(row: dict, updates: pl.DataFrame, audience: str,
             thresholds: dict[str, int | None]) -> None:
     agency = plan.agency_of(audience)
     if agency is None:
-        who = "Donors" if audience == "donor" else "Data managers"
-        st.info(f"{who} see this page read-only: updates are posted and signed off by the "
-                "UNHCR and UNICEF focal points.", icon=":material/visibility:")
+        if audience == "donor":
+            text = _("Donors see this page read-only: updates are posted and signed off by the "
+                     "UNHCR and UNICEF focal points.")
+        else:
+            text = _("Data managers see this page read-only: updates are posted and signed off "
+                     "by the UNHCR and UNICEF focal points.")
+        st.info(text, icon=":material/visibility:")
         return
     sign_off_cards(row, updates, audience, thresholds)
     if plan.can_post(audience, row["lead"]):
         update_form(row, updates, audience)
     else:
-        st.caption(f"Updates on this activity are posted by {row['lead']} (the lead agency); "
-                   f"{agency} signs them off.")
+        st.caption(_("Updates on this activity are posted by {lead} (the lead agency); "
+                     "{agency} signs them off.").format(lead=row["lead"], agency=agency))
 
 
-def _signature(agency: str) -> pl.Expr:
+def _signature(frame: pl.DataFrame, agency: str) -> pl.Series:
+    """'signed by a@unhcr.org on 2025-03-01' / 'waiting', in the current language."""
     prefix = agency.lower()
-    return (pl.when(pl.col(f"{prefix}_signoff").is_not_null())
-            .then(pl.concat_str(pl.col(f"{prefix}_signoff"), pl.lit(" by "),
-                                pl.col(f"{prefix}_by").fill_null("?"), pl.lit(" on "),
-                                pl.col(f"{prefix}_on").cast(pl.String).fill_null("?")))
-            .otherwise(pl.lit("waiting"))
-            .alias(prefix))
+    shown = []
+    for action, who, on in frame.select(f"{prefix}_signoff", f"{prefix}_by",
+                                        f"{prefix}_on").iter_rows():
+        if action is None:
+            shown.append(_("waiting"))
+        else:
+            shown.append(_("{action} by {who} on {date}").format(
+                action=plan.state_label(action), who=who or "?",
+                date=figures.day(on) if isinstance(on, date) else (on or "?")))
+    return pl.Series(prefix, shown, dtype=pl.String)
 
 
+# Column titles in the language of the run (a page script runs anew each time).
 HISTORY_COLUMNS = {
-    "update_no": st.column_config.NumberColumn("Update"),
-    "version": st.column_config.TextColumn("Version"),
-    "changed_at": st.column_config.DatetimeColumn("Changed at (UTC)", format="YYYY-MM-DD HH:mm"),
-    "changed_by": st.column_config.TextColumn("Changed by"),
-    "state": st.column_config.TextColumn("State"),
-    "date": st.column_config.DateColumn("Dated"),
-    "progress": st.column_config.NumberColumn("Progress", format=PERCENT),
-    "status_note": st.column_config.TextColumn("Status note"),
-    "indicator_actual": st.column_config.TextColumn("Indicator actual"),
-    "funds_mobilised_usd": st.column_config.NumberColumn("Mobilised (USD)", format="localized"),
-    "funds_spent_usd": st.column_config.NumberColumn("Spent (USD)", format="localized"),
+    "update_no": st.column_config.NumberColumn(_("Update")),
+    "version": st.column_config.TextColumn(_("Version")),
+    "changed_at": st.column_config.DatetimeColumn(_("Changed at (UTC)"),
+                                                  format="YYYY-MM-DD HH:mm"),
+    "changed_by": st.column_config.TextColumn(_("Changed by")),
+    "state": st.column_config.TextColumn(_("State")),
+    "date": st.column_config.DateColumn(_("Dated")),
+    "progress": st.column_config.NumberColumn(_("Progress"), format=PERCENT),
+    "status_note": st.column_config.TextColumn(_("Status note")),
+    "indicator_actual": st.column_config.TextColumn(_("Indicator actual")),
+    "funds_mobilised_usd": st.column_config.NumberColumn(_("Mobilised (USD)"),
+                                                         format="localized"),
+    "funds_spent_usd": st.column_config.NumberColumn(_("Spent (USD)"), format="localized"),
     "unhcr": st.column_config.TextColumn("UNHCR"),
     "unicef": st.column_config.TextColumn("UNICEF"),
-    "comment": st.column_config.TextColumn("Comment"),
-    "visibility": st.column_config.TextColumn("Visibility"),
-    "narrative": st.column_config.TextColumn("Narrative", width="large"),
+    "comment": st.column_config.TextColumn(_("Comment")),
+    "visibility": st.column_config.TextColumn(_("Visibility")),
+    "narrative": st.column_config.TextColumn(_("Narrative"), width="large"),
 }
 
 
@@ -378,19 +416,22 @@ def indicator_actuals(frame: pl.DataFrame, code: str | None, audience: str,
 
 def history_table(history: pl.DataFrame, row: dict, audience: str,
                   thresholds: dict[str, int | None]) -> None:
-    st.subheader("History of updates and sign-offs")
+    st.subheader(_("History of updates and sign-offs"))
     if history.is_empty():
-        st.caption("No update has been posted on this activity yet.")
+        st.caption(_("No update has been posted on this activity yet."))
         return
-    st.caption("Every version, newest first: a sign-off or a return adds a version of the "
-               "update; nothing is overwritten.")
+    st.caption(_("Every version, newest first: a sign-off or a return adds a version of the "
+                 "update; nothing is overwritten."))
     frame = history.with_columns(
-        pl.when(pl.col("superseded_by").is_null()).then(pl.lit("current"))
-        .otherwise(pl.lit("superseded")).alias("version"),
-        _signature("UNHCR"), _signature("UNICEF"),
-        pl.when(pl.col("internal") == "yes").then(pl.lit("internal"))
-        .otherwise(pl.lit("shared")).alias("visibility"),
+        pl.when(pl.col("superseded_by").is_null()).then(pl.lit(_("current")))
+        .otherwise(pl.lit(_("superseded"))).alias("version"),
+        _signature(history, "UNHCR"), _signature(history, "UNICEF"),
+        pl.when(pl.col("internal") == "yes").then(pl.lit(_("internal")))
+        .otherwise(pl.lit(_("shared"))).alias("visibility"),
     )
+    if "state" in frame.columns:
+        frame = frame.with_columns(pl.Series(
+            "state", [plan.state_label(s) for s in frame.get_column("state")], dtype=pl.String))
     if audience not in plan.INTERNAL_READERS:  # donors: no internal text reached this page
         frame = frame.drop("visibility")
     frame = indicator_actuals(frame, row.get("indicator"), audience, thresholds)
@@ -403,15 +444,16 @@ def activity_versions_table(versions: pl.DataFrame) -> None:
     """The activity's own versions (a corrected workplan imported with --replace adds one)."""
     if versions.height <= 1:
         return
-    with st.expander(f"Changes to the activity itself ({versions.height - 1})"):
+    with st.expander(_("Changes to the activity itself ({count})").format(
+            count=versions.height - 1)):
         st.dataframe(
             versions.select("changed_at", "changed_by", "changed").reverse(), hide_index=True,
             width="stretch",
             column_config={
-                "changed_at": st.column_config.DatetimeColumn("Imported at (UTC)",
+                "changed_at": st.column_config.DatetimeColumn(_("Imported at (UTC)"),
                                                               format="YYYY-MM-DD HH:mm"),
-                "changed_by": st.column_config.TextColumn("Imported by"),
-                "changed": st.column_config.TextColumn("Fields changed", width="large"),
+                "changed_by": st.column_config.TextColumn(_("Imported by")),
+                "changed": st.column_config.TextColumn(_("Fields changed"), width="large"),
             })
 
 
@@ -422,9 +464,9 @@ def render() -> None:
     as_of = figures.as_of_for(context.year, today)
     status = cache.plan_status(as_of, audience)
 
-    st.title("Joint-plan activity")
+    st.title(_("Joint-plan activity"))
     if status.is_empty():
-        st.info(EMPTY_SENTENCE, icon=":material/info:")
+        st.info(_(EMPTY_SENTENCE), icon=":material/info:")
         return
     labels = {code: figures.activity_label(code, title)
               for code, title in zip(status["activity_id"], status["title"], strict=True)}
@@ -433,13 +475,17 @@ def render() -> None:
     requested = st.query_params.get("activity")
     if requested in labels and "activity" not in st.session_state:
         st.session_state["activity"] = requested
-    activity_id = st.selectbox("Activity", sorted(labels), format_func=labels.__getitem__,
+    activity_id = st.selectbox(_("Activity"), sorted(labels), format_func=labels.__getitem__,
                                key="activity", bind="query-params")
     row = status.filter(pl.col("activity_id") == activity_id).row(0, named=True)
     updates = cache.plan_updates(audience).filter(pl.col("activity_id") == activity_id)
-    when = "today" if as_of == today else f"the end of {context.year}"
-    st.caption(f"Status as of **{as_of.isoformat()}** ({when}); only updates signed off by "
-               "both UNHCR and UNICEF count.")
+    if as_of == today:
+        text = _("Status as of **{date}** (today); only updates signed off by both UNHCR and "
+                 "UNICEF count.")
+    else:
+        text = _("Status as of **{date}** (the end of {year}); only updates signed off by both "
+                 "UNHCR and UNICEF count.")
+    st.caption(text.format(date=figures.day(as_of), year=context.year))
     show_flash()
     thresholds = disclosure_thresholds()
     details(row, as_of)

@@ -12,53 +12,64 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
+import locales
 from data_access import audit, cache
-from pages._context import AUDIENCES, require_page
+from locales import _, ngettext
+from pages._context import AUDIENCES, audience_title, in_this_language, require_page
 
+# Column titles in the language of the run (a page script runs anew each time). The log's own
+# words (actions, targets, details) are kept as they were written: in English.
 COLUMNS = {
-    "at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss"),
-    "user_name": st.column_config.TextColumn("Who"),
-    "audience": st.column_config.TextColumn("Audience"),
-    "mode": st.column_config.TextColumn("How known", help="oidc: signed in; demo: the demo "
-                                        "switch (not verified); cli: the command line"),
-    "action": st.column_config.TextColumn("Action"),
-    "target": st.column_config.TextColumn("What"),
-    "detail": st.column_config.TextColumn("Detail", width="large"),
+    "at": st.column_config.DatetimeColumn(_("When (UTC)"), format="YYYY-MM-DD HH:mm:ss"),
+    "user_name": st.column_config.TextColumn(_("Who")),
+    "audience": st.column_config.TextColumn(_("Audience")),
+    "mode": st.column_config.TextColumn(_("How known"), help=_(
+        "oidc: signed in; demo: the demo switch (not verified); cli: the command line")),
+    "action": st.column_config.TextColumn(_("Action")),
+    "target": st.column_config.TextColumn(_("What")),
+    "detail": st.column_config.TextColumn(_("Detail"), width="large"),
 }
 LIMIT = 5000
 
 
 def render() -> None:
     require_page("audit-log")
-    st.title("Audit log")
-    st.caption("Every sign-in, page opened or refused, upload, rollback, joint-plan change and "
-               "export, newest first (times in UTC).")
+    st.title(_("Audit log"))
+    st.caption(_("Every sign-in, page opened or refused, upload, rollback, joint-plan change "
+                 "and export, newest first (times in UTC)."))
     url = cache.warehouse_status().url
     known_users = cache.guarded(lambda: audit.users(cache.engine(url)))
 
     left, middle, right = st.columns(3)
     today = date.today()
-    days = left.date_input("Days", (today - timedelta(days=30), today), max_value=today,
+    days = left.date_input(_("Days"), (today - timedelta(days=30), today), max_value=today,
                            key="audit.days")
-    actions = middle.multiselect("Actions", list(audit.ACTIONS), key="audit.actions",
-                                 format_func=lambda a: f"{a} — {audit.ACTIONS[a]}")
-    audiences = right.multiselect("Audiences", list(AUDIENCES), key="audit.audiences")
+    actions = middle.multiselect(_("Actions"), list(audit.ACTIONS), key="audit.actions",
+                                 format_func=in_this_language(
+                                     lambda a: f"{a} — {_(audit.ACTIONS[a])}"))
+    audiences = right.multiselect(_("Audiences"), list(AUDIENCES), key="audit.audiences",
+                                  format_func=in_this_language(
+                                      lambda a: f"{a} — {audience_title(a)}"))
     left, right = st.columns(2)
-    users = left.multiselect("People", known_users, key="audit.users")
-    text = right.text_input("Page, dataset, file or detail contains", key="audit.text")
+    users = left.multiselect(_("People"), known_users, key="audit.users")
+    text = right.text_input(_("Page, dataset, file or detail contains"), key="audit.text")
     start, end = (days[0], days[-1]) if isinstance(days, list | tuple) and days else (None, None)
 
     events = cache.guarded(lambda: audit.events(
         cache.engine(url), start=start, end=end, users=users or None, actions=actions or None,
         audiences=audiences or None, text=text.strip() or None, limit=LIMIT))
     if events.is_empty():
-        st.info("No event matches these filters.", icon=":material/info:")
+        st.info(_("No event matches these filters."), icon=":material/info:")
         return
-    shown = "" if events.height < LIMIT else f" (the newest {LIMIT:,}; narrow the filters)"
-    st.markdown(f"**{events.height:,} events**{shown}")
+    count = ngettext("**{count} event**", "**{count} events**", events.height).format(
+        count=locales.number(events.height))
+    if events.height >= LIMIT:
+        count += " " + _("(the newest {limit}; narrow the filters)").format(
+            limit=locales.number(LIMIT))
+    st.markdown(count)
     summary = (events.group_by("action").agg(pl.len().alias("events"))
                .sort(["events", "action"], descending=[True, False]))
-    st.caption(" · ".join(f"{row['action']}: {row['events']:,}"
+    st.caption(" · ".join(f"{row['action']}: {locales.number(row['events'])}"
                           for row in summary.iter_rows(named=True)))
     st.dataframe(events.drop("id"), column_config=COLUMNS, hide_index=True)
 

@@ -17,42 +17,49 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+import locales
 from data_access import auth, cache, importer, uploads
 from data_access import datasets as ds
-from pages._context import current_viewer, require_page
+from locales import N_, _, ngettext
+from pages._context import current_viewer, in_this_language, require_page
 
 OUTCOME_KEY = "data.upload.outcome"
 ROLLBACK_KEY = "data.rollback.outcome"
 #: Problems listed on screen (the downloadable report has all of them).
 MAX_SHOWN = 5_000
 
+# Column titles in the language of the run (a page script runs anew each time).
 PROBLEM_COLUMNS = {
-    "row": st.column_config.NumberColumn("Row", help="Line in the file (the header is line 1)"),
-    "column": st.column_config.TextColumn("Column"),
-    "value": st.column_config.TextColumn("Value in the file"),
-    "reason": st.column_config.TextColumn("What to fix", width="large"),
+    "row": st.column_config.NumberColumn(_("Row"),
+                                         help=_("Line in the file (the header is line 1)")),
+    "column": st.column_config.TextColumn(_("Column")),
+    "value": st.column_config.TextColumn(_("Value in the file")),
+    "reason": st.column_config.TextColumn(_("What to fix"), width="large"),
 }
 FRESHNESS_COLUMNS = {
-    "title": st.column_config.TextColumn("Dataset", width="large"),
-    "dataset": st.column_config.TextColumn("Template"),
-    "rows": st.column_config.NumberColumn("Current rows", format="localized"),
-    "first": st.column_config.TextColumn("Covers from"),
-    "last": st.column_config.TextColumn("to"),
-    "last_import": st.column_config.DatetimeColumn("Last import (UTC)", format="YYYY-MM-DD HH:mm"),
-    "imported_by": st.column_config.TextColumn("By"),
-    "file": st.column_config.TextColumn("File"),
+    "title": st.column_config.TextColumn(_("Dataset"), width="large"),
+    "dataset": st.column_config.TextColumn(_("Template")),
+    "rows": st.column_config.NumberColumn(_("Current rows"), format="localized"),
+    "first": st.column_config.TextColumn(_("Covers from")),
+    "last": st.column_config.TextColumn(_("to")),
+    "last_import": st.column_config.DatetimeColumn(_("Last import (UTC)"),
+                                                   format="YYYY-MM-DD HH:mm"),
+    "imported_by": st.column_config.TextColumn(_("By")),
+    "file": st.column_config.TextColumn(_("File")),
 }
 HISTORY_COLUMNS = {
-    "id": st.column_config.NumberColumn("Batch"),
-    "dataset": st.column_config.TextColumn("Dataset"),
-    "file_name": st.column_config.TextColumn("File", width="medium"),
-    "rows": st.column_config.NumberColumn("Rows", format="localized"),
-    "replaced_rows": st.column_config.NumberColumn("Replaced", format="localized"),
-    "user_name": st.column_config.TextColumn("By"),
-    "imported_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
-    "status": st.column_config.TextColumn("Status"),
-    "rolled_back_by": st.column_config.TextColumn("Rolled back by"),
+    "id": st.column_config.NumberColumn(_("Batch")),
+    "dataset": st.column_config.TextColumn(_("Dataset")),
+    "file_name": st.column_config.TextColumn(_("File"), width="medium"),
+    "rows": st.column_config.NumberColumn(_("Rows"), format="localized"),
+    "replaced_rows": st.column_config.NumberColumn(_("Replaced"), format="localized"),
+    "user_name": st.column_config.TextColumn(_("By")),
+    "imported_at": st.column_config.DatetimeColumn(_("When (UTC)"), format="YYYY-MM-DD HH:mm"),
+    "status": st.column_config.TextColumn(_("Status")),
+    "rolled_back_by": st.column_config.TextColumn(_("Rolled back by")),
 }
+#: An import batch's status, in words (the warehouse keeps the codes).
+BATCH_STATUS = {"active": N_("active"), "rolled_back": N_("rolled back")}
 
 
 def template_csv(spec: ds.Dataset) -> bytes:
@@ -60,7 +67,35 @@ def template_csv(spec: ds.Dataset) -> bytes:
 
 
 def describe(name: str) -> str:
-    return f"{ds.get(name).title} ({name})"
+    return f"{ds.get(name).display_title} ({name})"
+
+
+def imported_message(result: importer.ImportResult) -> str:
+    """What an import did, in the current language (`result.message` is the log's English)."""
+    if result.status != "imported":
+        return _("identical file already imported as batch {batch}: nothing to do").format(
+            batch=result.batch_id)
+    text = ngettext("imported {rows} row into {dataset} as batch {batch}",
+                    "imported {rows} rows into {dataset} as batch {batch}", result.rows).format(
+        rows=locales.number(result.rows), dataset=result.dataset, batch=result.batch_id)
+    if result.replaced_rows:
+        text += "; " + ngettext("{rows} earlier row replaced (kept for rollback)",
+                                "{rows} earlier rows replaced (kept for rollback)",
+                                result.replaced_rows).format(
+            rows=locales.number(result.replaced_rows))
+    return text
+
+
+def rolled_back_message(result: importer.RollbackResult) -> str:
+    text = ngettext("rolled back batch {batch} ({dataset}): {rows} row removed",
+                    "rolled back batch {batch} ({dataset}): {rows} rows removed",
+                    result.removed_rows).format(batch=result.batch_id, dataset=result.dataset,
+                                                rows=locales.number(result.removed_rows))
+    if result.restored_rows:
+        text += ", " + ngettext("{rows} earlier row restored", "{rows} earlier rows restored",
+                                result.restored_rows).format(
+            rows=locales.number(result.restored_rows))
+    return text
 
 
 def engine():
@@ -69,30 +104,31 @@ def engine():
 
 # ---------------------------------------------------------------------------------- upload
 def upload(role: str) -> None:
-    st.subheader("Upload a file")
+    st.subheader(_("Upload a file"))
     names = auth.importable_datasets(role)
     if not names:
-        st.info("Your role imports no dataset here.", icon=":material/info:")
+        st.info(_("Your role imports no dataset here."), icon=":material/info:")
         return
     limit = uploads.limits()
-    name = st.selectbox("Dataset", names, format_func=describe, key="data.dataset")
+    name = st.selectbox(_("Dataset"), names, format_func=in_this_language(describe),
+                        key="data.dataset")
     spec = ds.get(name)
-    st.caption("Template columns (`?` may be empty): "
-               + ", ".join(f"`{c.name}{'' if c.required else '?'}`" for c in spec.columns)
-               + f". CSV (UTF-8 or Windows-1251) or XLSX, at most {limit.max_mb} MB and "
-               f"{limit.max_rows:,} rows.")
-    st.download_button("Empty template (CSV)", template_csv(spec), file_name=f"{name}.csv",
+    st.caption(_("Template columns (`?` may be empty): {columns}. CSV (UTF-8 or Windows-1251) "
+                 "or XLSX, at most {megabytes} MB and {rows} rows.").format(
+        columns=", ".join(f"`{c.name}{'' if c.required else '?'}`" for c in spec.columns),
+        megabytes=limit.max_mb, rows=locales.number(limit.max_rows)))
+    st.download_button(_("Empty template (CSV)"), template_csv(spec), file_name=f"{name}.csv",
                        mime="text/csv", icon=":material/description:", on_click="ignore",
                        key="data.template")
     # No `type=`: Streamlit would answer another extension with a bare exception; the upload
     # module refuses it with a clear message instead (and logs it in the audit log).
-    uploaded = st.file_uploader("File to import (CSV or XLSX)", max_upload_size=limit.max_mb,
+    uploaded = st.file_uploader(_("File to import (CSV or XLSX)"), max_upload_size=limit.max_mb,
                                 key="data.file")
     replace = st.checkbox(
-        "Replace the periods this file covers", key="data.replace",
-        help="A corrected file for periods (or cases) already in the warehouse: the earlier "
-        "rows are kept and come back if this import is rolled back.")
-    if st.button("Validate and import", type="primary", icon=":material/upload:",
+        _("Replace the periods this file covers"), key="data.replace",
+        help=_("A corrected file for periods (or cases) already in the warehouse: the earlier "
+               "rows are kept and come back if this import is rolled back."))
+    if st.button(_("Validate and import"), type="primary", icon=":material/upload:",
                  disabled=uploaded is None, key="data.import"):
         st.session_state[OUTCOME_KEY] = run_import(name, uploaded, replace, role)
     show_outcome(st.session_state.get(OUTCOME_KEY))
@@ -106,14 +142,18 @@ def shown_name(name: str) -> str:
 
 def run_import(name: str, uploaded, replace: bool, role: str) -> dict:
     """Import the uploaded file; the outcome is kept for the next runs of the page."""
-    progress = st.progress(0.0, text="Reading and validating every row…")
+    progress = st.progress(0.0, text=_("Reading and validating every row…"))
 
     def report(stage: str, done: int, total: int) -> None:
         if stage == "validated":
-            progress.progress(0.5, text=f"Validated {done:,} rows; writing…")
+            progress.progress(0.5, text=ngettext("Validated {rows} row; writing…",
+                                                 "Validated {rows} rows; writing…", done)
+                              .format(rows=locales.number(done)))
         else:
             progress.progress(0.5 + 0.5 * done / max(total, 1),
-                              text=f"Written {done:,} of {total:,} rows")
+                              text=ngettext("Written {done} of {total} row",
+                                            "Written {done} of {total} rows", total).format(
+                                  done=locales.number(done), total=locales.number(total)))
 
     data = uploaded.getvalue()
     file_name = shown_name(uploaded.name)
@@ -130,10 +170,10 @@ def run_import(name: str, uploaded, replace: bool, role: str) -> dict:
         problems = refused.problems if refused.problems is not None else None
         return {"kind": "refused", "message": str(refused), "file": file_name,
                 "problems": problems}
-    progress.progress(1.0, text="Done")
+    progress.progress(1.0, text=_("Done"))
     cache.refresh()
     kind = "imported" if result.status == "imported" else "unchanged"
-    return {"kind": kind, "message": result.message, "file": file_name}
+    return {"kind": kind, "message": imported_message(result), "file": file_name}
 
 
 def show_outcome(outcome: dict | None) -> None:
@@ -149,55 +189,68 @@ def show_outcome(outcome: dict | None) -> None:
     problems: pl.DataFrame | None = outcome.get("problems")
     if problems is None or problems.is_empty():
         return
-    st.markdown(f"**{problems.height:,} problem(s)** — fix them in the file and upload it "
-                "again. Nothing was written.")
+    st.markdown(ngettext("**{count} problem** — fix it in the file and upload it again. "
+                         "Nothing was written.",
+                         "**{count} problems** — fix them in the file and upload it again. "
+                         "Nothing was written.", problems.height).format(
+        count=locales.number(problems.height)))
     shown = problems.head(MAX_SHOWN)
     st.dataframe(shown, column_config=PROBLEM_COLUMNS, hide_index=True,
                  height=min(400, 38 + 35 * shown.height))
     if problems.height > MAX_SHOWN:
-        st.caption(f"The first {MAX_SHOWN:,} are shown; the CSV below lists all of them.")
+        st.caption(_("The first {count} are shown; the CSV below lists all of them.").format(
+            count=locales.number(MAX_SHOWN)))
     stem = outcome["file"].rsplit(".", 1)[0]
-    st.download_button("Download the problems (CSV)", uploads.problem_report(problems),
+    st.download_button(_("Download the problems (CSV)"), uploads.problem_report(problems),
                        file_name=f"{stem}-problems.csv", mime="text/csv",
                        icon=":material/download:", on_click="ignore", key="data.report")
 
 
 # ---------------------------------------------------------------------------------- state
 def freshness(role: str) -> None:
-    st.subheader("What the warehouse holds")
+    st.subheader(_("What the warehouse holds"))
     frame = cache.dataset_freshness(role).with_columns(
         pl.col("first", "last", "imported_by", "file").fill_null("—"))
+    frame = frame.with_columns(pl.Series(
+        "title", [ds.get(name).display_title if name in ds.DATASETS else title
+                  for name, title in frame.select("dataset", "title").iter_rows()],
+        dtype=pl.String))
     st.dataframe(frame.select(list(FRESHNESS_COLUMNS)), column_config=FRESHNESS_COLUMNS,
                  hide_index=True)
 
 
 def history(role: str) -> None:
-    st.subheader("Import history")
+    st.subheader(_("Import history"))
     batches = cache.import_history(role)
     if batches.is_empty():
-        st.info("Nothing imported yet.", icon=":material/info:")
+        st.info(_("Nothing imported yet."), icon=":material/info:")
         return
-    st.dataframe(batches.select(list(HISTORY_COLUMNS)), column_config=HISTORY_COLUMNS,
+    shown = batches.with_columns(pl.Series(
+        "status", [_(BATCH_STATUS[s]) if s in BATCH_STATUS else s
+                   for s in batches.get_column("status")], dtype=pl.String))
+    st.dataframe(shown.select(list(HISTORY_COLUMNS)), column_config=HISTORY_COLUMNS,
                  hide_index=True, height=min(420, 38 + 35 * batches.height))
     if auth.may_rollback(role):
         rollback(batches)
 
 
 def rollback(batches: pl.DataFrame) -> None:
-    st.markdown("**Roll an import back** (data manager): its rows are removed and the rows it "
-                "replaced come back.")
+    st.markdown(_("**Roll an import back** (data manager): its rows are removed and the rows "
+                  "it replaced come back."))
     active = batches.filter(pl.col("status") == "active")
     if active.is_empty():
-        st.caption("No active import to roll back.")
+        st.caption(_("No active import to roll back."))
         return
-    labels = {row["id"]: f"{row['id']} — {row['dataset']} — {row['file_name']} "
-                         f"({row['rows']:,} rows)"
-              for row in active.iter_rows(named=True)}
-    batch_id = st.selectbox("Import", list(labels), format_func=labels.get,
+    labels = {row["id"]: "{id} — {dataset} — {file} ({rows})".format(
+        id=row["id"], dataset=row["dataset"], file=row["file_name"],
+        rows=ngettext("{count} row", "{count} rows", row["rows"]).format(
+            count=locales.number(row["rows"])))
+        for row in active.iter_rows(named=True)}
+    batch_id = st.selectbox(_("Import"), list(labels), format_func=labels.get,
                             key="data.rollback.batch")
-    sure = st.checkbox("I want to remove this import from the warehouse",
+    sure = st.checkbox(_("I want to remove this import from the warehouse"),
                        key="data.rollback.sure")
-    if st.button("Roll back", icon=":material/undo:", disabled=not sure,
+    if st.button(_("Roll back"), icon=":material/undo:", disabled=not sure,
                  key="data.rollback.go"):
         actor = current_viewer().actor
         try:
@@ -207,7 +260,7 @@ def rollback(batches: pl.DataFrame) -> None:
             st.session_state[ROLLBACK_KEY] = ("error", str(refused))
         else:
             cache.refresh()
-            st.session_state[ROLLBACK_KEY] = ("success", result.message)
+            st.session_state[ROLLBACK_KEY] = ("success", rolled_back_message(result))
         st.rerun()
 
 
@@ -220,9 +273,9 @@ def show_rollback_outcome() -> None:
 
 def render() -> None:
     context = require_page("manage-data")
-    st.title("Data")
-    st.caption("Upload partners' files, see how fresh each dataset is and where every row "
-               "came from. A file is validated whole: nothing is written until it is clean.")
+    st.title(_("Data"))
+    st.caption(_("Upload partners' files, see how fresh each dataset is and where every row "
+                 "came from. A file is validated whole: nothing is written until it is clean."))
     show_rollback_outcome()
     upload(context.audience)
     freshness(context.audience)

@@ -11,24 +11,29 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+import locales
+from locales import N_, _
 from metrics.catalogue import CATALOGUE
 from metrics.engine import NO_DATA, OK, format_value
 from pages import _view as view
 
 #: Tiles in rows: (section title, indicator codes). An audience sees the ones it may (DOMAIN §1).
 SECTIONS: list[tuple[str, list[str]]] = [
-    ("Population", ["POP.POC", "POP.REF", "POP.ASY", "POP.CHILDREN_PCT"]),
-    ("Asylum and durable solutions", ["ASY.APPLIED", "ASY.RRR", "SOL.RETURNS", "RST.SUBMITTED"]),
-    ("Education", ["EDU.GER_PRIMARY", "EDU.GPI", "EDU.OUT_OF_SCHOOL"]),
-    ("Statelessness and birth registration", ["STA.IDENTIFIED", "STA.RESOLVED",
-                                              "BRN.U5_REGISTERED_PCT"]),
-    ("Joint plan and funding", ["LOU.ACTIVE", "LOU.ON_TRACK_PCT", "FUND.RECEIVED_PCT"]),
+    (N_("Population"), ["POP.POC", "POP.REF", "POP.ASY", "POP.CHILDREN_PCT"]),
+    (N_("Asylum and durable solutions"), ["ASY.APPLIED", "ASY.RRR", "SOL.RETURNS",
+                                          "RST.SUBMITTED"]),
+    (N_("Education"), ["EDU.GER_PRIMARY", "EDU.GPI", "EDU.OUT_OF_SCHOOL"]),
+    (N_("Statelessness and birth registration"), ["STA.IDENTIFIED", "STA.RESOLVED",
+                                                  "BRN.U5_REGISTERED_PCT"]),
+    (N_("Joint plan and funding"), ["LOU.ACTIVE", "LOU.ON_TRACK_PCT", "FUND.RECEIVED_PCT"]),
 ]
-#: How a dataset is named in a "No … data" sentence.
+#: How a dataset is named in a "No … data" sentence (translated where shown).
 DATASET_NOUNS = {
-    "population": "population", "asylum": "asylum", "statelessness": "statelessness",
-    "solutions": "voluntary return", "resettlement": "resettlement", "education": "education",
-    "birth_registration": "birth registration", "joint_plan": "joint-plan", "funding": "funding",
+    "population": N_("population"), "asylum": N_("asylum"),
+    "statelessness": N_("statelessness"), "solutions": N_("voluntary return"),
+    "resettlement": N_("resettlement"), "education": N_("education"),
+    "birth_registration": N_("birth registration"), "joint_plan": N_("joint-plan"),
+    "funding": N_("funding"),
 }
 #: Units whose changes are told as "rose from … to …" (counts of people and cases).
 COUNTED = ("persons", "cases")
@@ -36,13 +41,18 @@ COUNTED = ("persons", "cases")
 
 def noun(code: str) -> str:
     dataset = CATALOGUE.source_of(CATALOGUE.indicator(code)).dataset
-    return DATASET_NOUNS.get(dataset, dataset)
+    return _(DATASET_NOUNS[dataset]) if dataset in DATASET_NOUNS else dataset
 
 
-def no_data_sentence(nouns: list[str], year: int, where: str) -> str:
+def no_data_sentence(nouns: list[str], year: int, region: str | None) -> str:
     """'No population or resettlement data for 2031 yet — import a file or …'."""
-    listed = nouns[0] if len(nouns) == 1 else f"{', '.join(nouns[:-1])} or {nouns[-1]}"
-    return f"No {listed} data for {year}{where} yet — {view.NO_DATA_HINT}."
+    listed = nouns[0] if len(nouns) == 1 else _("{some} or {last}").format(
+        some=", ".join(nouns[:-1]), last=nouns[-1])
+    if region:
+        text = _("No {what} data for {year} in {region} yet — {hint}.")
+    else:
+        text = _("No {what} data for {year} yet — {hint}.")
+    return text.format(what=listed, year=year, region=region, hint=_(view.NO_DATA_HINT))
 
 
 def largest_changes(rows: dict[str, dict], previous_label: str, count: int = 3) -> list[str]:
@@ -56,39 +66,51 @@ def largest_changes(rows: dict[str, dict], previous_label: str, count: int = 3) 
             continue
         changes.append((abs(value - before) / before, row))
     sentences = []
-    for _, row in sorted(changes, key=lambda item: item[0], reverse=True)[:count]:
-        verb = "rose" if row["value"] > row["previous"] else "fell"
+    for _rank, row in sorted(changes, key=lambda item: item[0], reverse=True)[:count]:
+        if row["value"] > row["previous"]:
+            sentence = _("{indicator} rose from {before} to {after} ({change}) on {period}.")
+        else:
+            sentence = _("{indicator} fell from {before} to {after} ({change}) on {period}.")
         before = format_value(row["previous"], row["unit"], OK)
         percent = (row["value"] - row["previous"]) / row["previous"] * 100
-        sentences.append(f"{row['name']} {verb} from {before} to {row['display']} "
-                         f"({percent:+.0f} %) on {previous_label}.")
+        sign = "+" if round(percent) >= 0 else "-"
+        sentences.append(sentence.format(
+            indicator=row["name"], before=before, after=row["display"],
+            change=sign + locales.percent(abs(round(percent)), 0), period=previous_label))
     return sentences
 
 
-ctx = view.header("Hamkori overview", "Headline figures of UNHCR and UNICEF in Tajikistan for")
+ctx = view.header(_("Hamkori overview"),
+                  _("Headline figures of UNHCR and UNICEF in Tajikistan for {year}, {region}."))
 visible = {indicator.code for indicator in CATALOGUE.for_audience(ctx.audience)}
 sections = [(title, [c for c in codes if c in visible]) for title, codes in SECTIONS]
 sections = [(title, codes) for title, codes in sections if codes]
-shown_codes = tuple(code for _, codes in sections for code in codes)
+shown_codes = tuple(code for _title, codes in sections for code in codes)
 values = view.values(shown_codes)
 rows = view.totals(values)
-where = f" in {ctx.region_name}" if ctx.region else ""
+region = ctx.region_name if ctx.region else None
 
 if values.filter(pl.col("status") != NO_DATA).is_empty():
-    st.info(f"No data for {ctx.year}{where} yet — {view.NO_DATA_HINT}.", icon=":material/info:")
+    if region:
+        text = _("No data for {year} in {region} yet — {hint}.")
+    else:
+        text = _("No data for {year} yet — {hint}.")
+    st.info(text.format(year=ctx.year, region=region, hint=_(view.NO_DATA_HINT)),
+            icon=":material/info:")
 else:
-    st.caption("Stocks are read at the latest date up to 31 December; flows are summed over the "
-               "year; school years are those begun by then. Changes are on the year before.")
+    st.caption(_("Stocks are read at the latest date up to 31 December; flows are summed over "
+                 "the year; school years are those begun by then. Changes are on the year "
+                 "before."))
     missing = list(dict.fromkeys(noun(code) for code in shown_codes
                                  if rows[code]["status"] == NO_DATA))
     if missing:
-        st.info(no_data_sentence(missing, ctx.year, where), icon=":material/info:")
+        st.info(no_data_sentence(missing, ctx.year, region), icon=":material/info:")
     sentences = largest_changes(rows, str(ctx.year - 1))
     if sentences:
-        st.subheader("What changed most")
+        st.subheader(_("What changed most"))
         st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
     trend = view.series(shown_codes, view.years_up_to(ctx, first=ctx.year - 6))
     lines = view.sparklines(trend)
     for title, codes in sections:
-        st.subheader(title)
+        st.subheader(_(title))
         view.tiles(rows, codes, per_row=4, sparklines=lines, compared_with=str(ctx.year - 1))

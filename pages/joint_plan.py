@@ -17,61 +17,68 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
+import locales
 from data_access import cache, plan
+from locales import N_, _, ngettext
+from metrics.catalogue import indicator_definition, indicator_name
 from pages import _plan_figures as figures
 from pages._context import deferred_export, require_page
 
-EMPTY_SENTENCE = (
+EMPTY_SENTENCE = N_(
     "No joint-plan activities yet — import the workplan (`hamkori workplan import plan.xlsx`, "
     "or `hamkori import joint_plan activities.csv`) or run `hamkori init --demo`."
 )
+ON_TRACK = "LOU.ON_TRACK_PCT"
 ACTIVITY_PAGE = "pages/activity.py"
 PLOTLY_CONFIG = {"displaylogo": False}
 PERCENT = "%.0f%%"
 
+# Column titles in the language of the run (a page script runs anew each time).
 AREA_COLUMNS = {
-    "area_name": st.column_config.TextColumn("Area", width="large"),
-    "activities": st.column_config.NumberColumn("Activities"),
-    "started": st.column_config.NumberColumn("Started"),
+    "area_name": st.column_config.TextColumn(_("Area"), width="large"),
+    "activities": st.column_config.NumberColumn(_("Activities")),
+    "started": st.column_config.NumberColumn(_("Started")),
     "due": st.column_config.NumberColumn(
-        "Due", help="Due to be active: begun by the as-of date and not completed before the "
-        "year (the denominator of the on-track share)"),
+        _("Due"), help=_("Due to be active: begun by the as-of date and not completed before "
+                         "the year (the denominator of the on-track share)")),
     "on_track_or_completed": st.column_config.NumberColumn(
-        "On track or completed", help="Of the activities due"),
+        _("On track or completed"), help=_("Of the activities due")),
     "on_track_pct": st.column_config.NumberColumn(
-        "On track (% of due)", format="%.1f%%", help=figures.ON_TRACK.definition),
+        _("On track (% of due)"), format="%.1f%%", help=indicator_definition(ON_TRACK)),
     "mean_progress": st.column_config.NumberColumn(
-        "Mean signed progress", format=PERCENT,
-        help="Mean latest dual-signed progress of the started activities (none signed: 0 %)"),
-    "overdue": st.column_config.NumberColumn("Overdue"),
+        _("Mean signed progress"), format=PERCENT,
+        help=_("Mean latest dual-signed progress of the started activities (none signed: "
+               "0 %)")),
+    "overdue": st.column_config.NumberColumn(_("Overdue")),
     "stale": st.column_config.NumberColumn(
-        "Stale", help="No signed-off update for more than 90 days"),
+        _("Stale"), help=_("No signed-off update for more than 90 days")),
 }
 FUNDS_COLUMNS = {
-    "area_name": st.column_config.TextColumn("Area", width="large"),
-    "lead": st.column_config.TextColumn("Lead"),
-    "activities": st.column_config.NumberColumn("Activities"),
-    "budgeted_usd": st.column_config.NumberColumn("Budgeted (USD)", format="localized"),
-    "mobilised_usd": st.column_config.NumberColumn("Mobilised (USD)", format="localized"),
-    "spent_usd": st.column_config.NumberColumn("Spent (USD)", format="localized"),
+    "area_name": st.column_config.TextColumn(_("Area"), width="large"),
+    "lead": st.column_config.TextColumn(_("Lead")),
+    "activities": st.column_config.NumberColumn(_("Activities")),
+    "budgeted_usd": st.column_config.NumberColumn(_("Budgeted (USD)"), format="localized"),
+    "mobilised_usd": st.column_config.NumberColumn(_("Mobilised (USD)"), format="localized"),
+    "spent_usd": st.column_config.NumberColumn(_("Spent (USD)"), format="localized"),
     "reporting": st.column_config.NumberColumn(
-        "Activities reporting funds", help="With a mobilised figure in a signed-off update"),
+        _("Activities reporting funds"), help=_("With a mobilised figure in a signed-off update")),
 }
 ACTIVITY_COLUMNS = {
-    "activity_id": st.column_config.TextColumn("Activity"),
-    "title": st.column_config.TextColumn("Title", width="large"),
-    "lead": st.column_config.TextColumn("Lead"),
-    "end": st.column_config.DateColumn("Ended"),
-    "days_overdue": st.column_config.NumberColumn("Days overdue"),
-    "progress": st.column_config.NumberColumn("Signed progress", format=PERCENT),
-    "update_progress": st.column_config.NumberColumn("Progress in the update", format=PERCENT),
-    "last_signed": st.column_config.DateColumn("Last signed update"),
-    "days_silent": st.column_config.NumberColumn("Days without a signed update"),
-    "status": st.column_config.TextColumn("Status"),
-    "update_no": st.column_config.NumberColumn("Update"),
-    "date": st.column_config.DateColumn("Dated"),
-    "posted_by": st.column_config.TextColumn("Posted by"),
-    "posted_agency": st.column_config.TextColumn("Agency"),
+    "activity_id": st.column_config.TextColumn(_("Activity")),
+    "title": st.column_config.TextColumn(_("Title"), width="large"),
+    "lead": st.column_config.TextColumn(_("Lead")),
+    "end": st.column_config.DateColumn(_("Ended")),
+    "days_overdue": st.column_config.NumberColumn(_("Days overdue")),
+    "progress": st.column_config.NumberColumn(_("Signed progress"), format=PERCENT),
+    "update_progress": st.column_config.NumberColumn(_("Progress in the update"),
+                                                     format=PERCENT),
+    "last_signed": st.column_config.DateColumn(_("Last signed update")),
+    "days_silent": st.column_config.NumberColumn(_("Days without a signed update")),
+    "status": st.column_config.TextColumn(_("Status")),
+    "update_no": st.column_config.NumberColumn(_("Update")),
+    "date": st.column_config.DateColumn(_("Dated")),
+    "posted_by": st.column_config.TextColumn(_("Posted by")),
+    "posted_agency": st.column_config.TextColumn(_("Agency")),
 }
 
 
@@ -85,82 +92,97 @@ def on_track_tile(totals: dict, year: int) -> tuple[str, str, str]:
     """The catalogue indicator LOU.ON_TRACK_PCT as the engine reports it (one decimal)."""
     share, due = totals["on_track_pct"], totals["due"]
     if due is None:
-        detail = "No update has been signed off by both agencies yet: status cannot be computed."
+        detail = _("No update has been signed off by both agencies yet: status cannot be "
+                   "computed.")
     else:
-        detail = (f"{totals['on_track_or_completed']} of the {due} activities due in {year} "
-                  "are on track or completed.")
-    value = "—" if share is None else f"{share:.1f} %"
-    return figures.ON_TRACK.name, value, f"{figures.ON_TRACK.definition} {detail}"
+        detail = ngettext("{good} of the {due} activity due in {year} is on track or completed.",
+                          "{good} of the {due} activities due in {year} are on track or "
+                          "completed.", due).format(good=totals["on_track_or_completed"],
+                                                    due=due, year=year)
+    value = "—" if share is None else locales.percent(float(f"{share:.1f}"), 1)
+    return indicator_name(ON_TRACK), value, f"{indicator_definition(ON_TRACK)} {detail}"
 
 
 def tiles(status: pl.DataFrame, year: int) -> None:
     totals = figures.plan_totals(status)
+    count = locales.number
     values = [
-        ("Activities", f"{totals['activities']:,}", "Activities in the plan"),
-        ("Started", f"{totals['started']:,}", "Activities whose start date has passed"),
+        (_("Activities"), count(totals["activities"]), _("Activities in the plan")),
+        (_("Started"), count(totals["started"]), _("Activities whose start date has passed")),
         on_track_tile(totals, year),
-        ("Overdue", f"{totals['overdue']:,}", "Past their end date and not completed"),
-        ("Stale", f"{totals['stale']:,}", "No signed-off update for more than 90 days"),
+        (_("Overdue"), count(totals["overdue"]), _("Past their end date and not completed")),
+        (_("Stale"), count(totals["stale"]), _("No signed-off update for more than 90 days")),
     ]
     for column, (label, value, help_text) in zip(st.columns(len(values)), values, strict=True):
         column.metric(label, value, help=help_text, border=True)
 
 
 def progress_by_area(status: pl.DataFrame) -> None:
-    st.subheader("Progress by area")
+    st.subheader(_("Progress by area"))
     areas = figures.area_progress(status)
     show_table(areas, AREA_COLUMNS)
     st.plotly_chart(figures.area_progress_figure(areas), config=PLOTLY_CONFIG)
 
 
 def timeline(status: pl.DataFrame, as_of: date, as_of_label: str) -> None:
-    st.subheader("Timeline")
-    st.caption("One bar per activity from its start to its end, coloured by status (patterned "
-               "where action is needed); the dashed line marks the as-of date. Stale: no "
-               "signed-off update for more than 90 days. Hover over a bar for details.")
+    st.subheader(_("Timeline"))
+    st.caption(_("One bar per activity from its start to its end, coloured by status "
+                 "(patterned where action is needed); the dashed line marks the as-of date. "
+                 "Stale: no signed-off update for more than 90 days. Hover over a bar for "
+                 "details."))
     st.plotly_chart(figures.timeline_figure(status, as_of, as_of_label=as_of_label),
                     config=PLOTLY_CONFIG)
 
 
 def needs_action(status: pl.DataFrame, updates: pl.DataFrame, as_of: date, audience: str
                  ) -> None:
-    st.subheader("What needs action")
+    st.subheader(_("What needs action"))
     overdue = figures.overdue_activities(status, as_of)
     stale = figures.stale_activities(status, as_of)
-    st.markdown(f"**Overdue** — {overdue.height} activities past their end and not completed")
+    st.markdown(ngettext("**Overdue** — {count} activity past its end and not completed",
+                         "**Overdue** — {count} activities past their end and not completed",
+                         overdue.height).format(count=overdue.height))
     if not overdue.is_empty():
         show_table(overdue, ACTIVITY_COLUMNS)
-    st.markdown(f"**Stale** — {stale.height} activities without a signed-off update for more "
-                "than 90 days")
+    st.markdown(ngettext("**Stale** — {count} activity without a signed-off update for more "
+                         "than 90 days",
+                         "**Stale** — {count} activities without a signed-off update for more "
+                         "than 90 days", stale.height).format(count=stale.height))
     if not stale.is_empty():
-        show_table(stale.with_columns(pl.col("status").replace(figures.STATUS_LABELS)),
-                   ACTIVITY_COLUMNS)
+        show_table(stale.with_columns(pl.Series(
+            "status", [figures.status_label(s) for s in stale.get_column("status")],
+            dtype=pl.String)), ACTIVITY_COLUMNS)
 
     agency = plan.agency_of(audience)
     if agency is None:  # donors and data managers do not sign: how much waits, for whom
-        st.markdown("**Waiting for sign-off** — pending updates by the agency that has still "
-                    "to sign them")
+        st.markdown(_("**Waiting for sign-off** — pending updates by the agency that has still "
+                      "to sign them"))
         counts = figures.waiting_counts(updates)
         for column, (who, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
-            column.metric(f"Waiting for {who}", f"{count:,}", border=True)
+            column.metric(_("Waiting for {agency}").format(agency=who), locales.number(count),
+                          border=True)
         return
     waiting = figures.waiting_for(updates, agency, status)
-    st.markdown(f"**Waiting for {agency} to sign** — {waiting.height} updates")
+    st.markdown(ngettext("**Waiting for {agency} to sign** — {count} updates",
+                         "**Waiting for {agency} to sign** — {count} updates",
+                         waiting.height).format(agency=agency, count=waiting.height))
     if waiting.is_empty():
         return
     show_table(waiting.rename({"progress": "update_progress"}), ACTIVITY_COLUMNS)
     for activity_id, title in waiting.select("activity_id", "title").unique(
             maintain_order=True).iter_rows():
         # the bound selectbox of the activity page keeps its label in the URL
-        st.page_link(ACTIVITY_PAGE, label=f"Open {activity_id} to sign off or return",
+        st.page_link(ACTIVITY_PAGE,
+                     label=_("Open {activity} to sign off or return").format(
+                         activity=activity_id),
                      icon=":material/draw:",
                      query_params={"activity": figures.activity_label(activity_id, title)})
 
 
 def funds(status: pl.DataFrame) -> None:
-    st.subheader("Funds by area and lead")
-    st.caption("Budgeted: the plan's budget. Mobilised and spent: the latest figures in "
-               "signed-off updates (— when no activity of the row has reported one).")
+    st.subheader(_("Funds by area and lead"))
+    st.caption(_("Budgeted: the plan's budget. Mobilised and spent: the latest figures in "
+                 "signed-off updates (— when no activity of the row has reported one)."))
     frame = figures.funds_by_area_lead(status)
     show_table(frame, FUNDS_COLUMNS)
     st.plotly_chart(figures.funds_figure(frame), config=PLOTLY_CONFIG)
@@ -169,33 +191,38 @@ def funds(status: pl.DataFrame) -> None:
 def workplan_download(audience: str, as_of: date) -> None:
     if audience not in plan.INTERNAL_READERS:  # donors: the workplan holds internal narratives
         return
-    st.subheader("Workplan")
+    st.subheader(_("Workplan"))
     st.download_button(
-        "Download the workplan (XLSX)",
+        _("Download the workplan (XLSX)"),
         deferred_export(lambda: cache.workplan_xlsx(audience), "workplan (XLSX)",
                         f"as {audience}, status as of {as_of.isoformat()}"),
         file_name=f"hamkori-workplan-{as_of.isoformat()}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", on_click="ignore",
-        help="Sheets `activities` and `updates` (internal narratives included): the file "
-        "`hamkori workplan import` reads back.")
+        help=_("Sheets `activities` and `updates` (internal narratives included): the file "
+               "`hamkori workplan import` reads back."))
 
 
 def render() -> None:
     context = require_page("plan")
     today = date.today()
     as_of = figures.as_of_for(context.year, today)
-    as_of_label = "Today" if as_of == today else "As of"
+    as_of_label = _("Today") if as_of == today else _("As of")
     status = cache.plan_status(as_of, context.audience)
 
-    st.title("Joint Plan of Action")
+    st.title(_("Joint Plan of Action"))
     if status.is_empty():
-        st.info(EMPTY_SENTENCE, icon=":material/info:")
+        st.info(_(EMPTY_SENTENCE), icon=":material/info:")
         return
-    national = " The plan is national: the region filter does not apply." if context.region else ""
-    when = "today" if as_of == today else f"the end of {context.year}"
-    st.caption(f"Status as of **{as_of.isoformat()}** ({when}). Only updates "
-               f"signed off by both UNHCR and UNICEF count.{national}")
+    if as_of == today:
+        text = _("Status as of **{date}** (today). Only updates signed off by both UNHCR and "
+                 "UNICEF count.")
+    else:
+        text = _("Status as of **{date}** (the end of {year}). Only updates signed off by both "
+                 "UNHCR and UNICEF count.")
+    if context.region:
+        text += " " + _("The plan is national: the region filter does not apply.")
+    st.caption(text.format(date=figures.day(as_of), year=context.year))
     updates = cache.plan_updates(context.audience)
     # the on-track share is the catalogue indicator LOU.ON_TRACK_PCT for the selected year
     flagged = figures.with_lou_flags(status, updates, as_of)

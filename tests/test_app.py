@@ -175,7 +175,7 @@ def test_headline_numbers(filled, audience):
     help_texts = {m.label: m.proto.help for m in at.metric}
     assert help_texts[REF].startswith("Refugees (population type REF)")
     assert not at.error
-    assert [s.value for s in at.selectbox] == [2024, "all", audience]
+    assert [s.value for s in at.selectbox] == [2024, "all", "en", audience]
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
@@ -259,7 +259,7 @@ def test_password_is_not_shown(monkeypatch):
 def test_filters_come_from_the_url(filled):
     at = run_app("unhcr", year="2023", region="Dushanbe")
     assert not at.exception
-    assert [s.value for s in at.selectbox] == [2023, "TJ-DU", "unhcr"]
+    assert [s.value for s in at.selectbox] == [2023, "TJ-DU", "en", "unhcr"]
     shown = metrics(at)
     assert shown[REF] == "100"
     assert shown[ASY] == "0"  # the 2023 snapshot exists: a real zero
@@ -304,7 +304,7 @@ def test_widgets_are_bound_to_the_url(filled):
 def test_invalid_url_values_fall_back_to_defaults(filled):
     at = run_app("superuser", year="1999", region="Atlantis")
     assert not at.exception
-    assert [s.value for s in at.selectbox] == [2024, "all", "donor"]
+    assert [s.value for s in at.selectbox] == [2024, "all", "en", "donor"]
 
 
 def test_new_import_shows_after_data_version_changes(filled):
@@ -346,7 +346,7 @@ def test_reruns_keep_the_router(filled):
     at = run_app("unhcr")
     for _ in range(2):
         at.run()
-        assert [s.key for s in at.sidebar.selectbox] == ["year", "region", "audience"]
+        assert [s.key for s in at.sidebar.selectbox] == ["year", "region", "lang", "audience"]
         assert metrics(at)[REF] == "8,600"
     at.selectbox(key="year").set_value(2023).run()
     for _ in range(2):

@@ -76,7 +76,7 @@ def test_bad_file_lists_every_problem_and_exits_non_zero(run, tmp_path):
     report = tmp_path / "problems.csv"
     result = run("import", "population", str(tmp_path / "bad.csv"), "--report", str(report),
                  "--max-problems", "1")
-    assert result.exit_code == 1 and "and 1 more problems" in result.output
+    assert result.exit_code == 1 and "and 1 more problem\n" in result.output
     assert report.read_text(encoding="utf-8-sig").splitlines() == [  # a BOM, for Excel
         "row,column,value,reason",
         "6,district,Vahdat,\"district Vahdat is in region TJ-RA, not TJ-SU\"",

@@ -85,7 +85,7 @@ def test_grouped_bars_one_trace_per_series_in_level_order():
     assert list(girls.x) == ["Primary", "Lower secondary"] and list(girls.y) == [90.0, 60.0]
     assert girls.marker.color == fig.SEX_COLOURS["F"]
     assert figure.layout.yaxis.title.text == "Per cent (%)"
-    assert fig.withheld_note(figure).endswith("Upper secondary F.")
+    assert fig.withheld_note(figure).endswith("Upper secondary Girls.")  # series named
 
 
 def test_trend_lines_skip_withheld_points():
@@ -112,7 +112,7 @@ def test_pyramid_puts_males_left_and_shows_positive_labels():
     assert list(male.x) == [-400.0, -1200.0] and list(male.text) == ["400", "1,200"]
     assert list(female.x) == [380.0, 1100.0]
     assert all(not t.startswith("-") for t in figure.layout.xaxis.ticktext)
-    assert "F 60+" in fig.withheld_note(figure)
+    assert "Female 60+" in fig.withheld_note(figure)  # the sex named, not its code
 
 
 def test_funnel_keeps_stage_order():

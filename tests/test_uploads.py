@@ -350,7 +350,7 @@ def test_a_bad_upload_shows_every_problem_and_writes_nothing(warehouse):
     bad = GOOD["education"].replace("2024/25,TJ-RA,REF,primary,F,400,380,350,",
                                     f'2024/25,TJ-XX,REF,primary,F,400,380,350,"{HOSTILE.replace(chr(34), 2 * chr(34))}"')
     at = upload(data_page("unicef"), "education", "enrolment.csv", bad.encode())
-    assert "problem(s) found; nothing was imported" in texts(at.error)
+    assert "2 problems found; nothing was imported" in texts(at.error)
     problems = at.dataframe[0].value
     assert set(problems["column"]) == {"region", "dafi_scholars"}
     assert list(problems.columns) == ["row", "column", "value", "reason"]
@@ -391,5 +391,5 @@ def test_the_data_manager_rolls_an_import_back_on_the_page(warehouse):
     assert not at.exception
     assert "rolled back batch 1 (education): 3 rows removed" in texts(at.success)
     assert counts(warehouse) == (1, 0)
-    assert list(at.dataframe[-1].value["status"]) == ["rolled_back"]
+    assert list(at.dataframe[-1].value["status"]) == ["rolled back"]  # the status in words
     assert logged(warehouse, "rollback") == [("admin:server", "admin", "education")]
