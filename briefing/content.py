@@ -38,7 +38,7 @@ from data_access import reference as ref
 from data_access.config import disclosure_thresholds
 from locales import N_, _
 from metrics import changes
-from metrics.catalogue import CATALOGUE, audience_title
+from metrics.catalogue import CATALOGUE, audience_title, indicator_name
 from metrics.disclosure import threshold_for
 from metrics.engine import NO_DATA, OK, RESULT_SCHEMA, SUPPRESSED, TOTAL, Request, format_value
 from metrics.periods import SCHOOL_YEAR, YEAR, Period
@@ -179,10 +179,19 @@ class WarehouseSource:
 
 # ------------------------------------------------------------------------------------ helpers
 def shown(row: Mapping | None) -> str:
-    """A value as a slide shows it: the engine's display text, "—" when there is no data."""
+    """A value as a slide shows it: the engine's display text ("<5" for a small count), "not
+    shown" for any other withheld value (a complementary cell, a rate on a small base — never
+    the engine's bare word "suppressed"), "—" when there is no data."""
     if row is None or row["status"] == NO_DATA:
         return "—"
+    if row["status"] == SUPPRESSED and not str(row["display"] or "").startswith("<"):
+        return _("not shown")
     return row["display"]
+
+
+def withheld(rows: Sequence[Mapping | None]) -> bool:
+    """Whether any of `rows` is withheld by disclosure control (as opposed to missing)."""
+    return any(row is not None and row["status"] == SUPPRESSED for row in rows)
 
 
 def has_value(row: Mapping | None) -> bool:
@@ -247,16 +256,51 @@ class _Briefing:
                                   region=chosen, by=by)
 
     def trend(self, codes: Sequence[str], periods: Sequence[Period]) -> pl.DataFrame:
+        """The series of `codes` over `periods`; a national one in a regional deck named so
+        (the chart's legend and hover text)."""
         shown_codes = self.codes(codes)
         if not shown_codes:
             return pl.DataFrame(schema=RESULT_SCHEMA)
-        return self.source.series(periods, self.audience, shown_codes, region=self.region)
+        series = self.source.series(periods, self.audience, shown_codes, region=self.region)
+        names = self.national_names(shown_codes)
+        if names and not series.is_empty():
+            series = series.with_columns(
+                pl.col("indicator").replace_strict(names, default=pl.col("name"),
+                                                   return_dtype=pl.String).alias("name"))
+        return series
 
     def years(self) -> list[Period]:
         return [Period(YEAR, y) for y in range(self.year - TREND_YEARS + 1, self.year + 1)]
 
     def row(self, code: str) -> dict | None:
         return self.rows.get(code) if code in self.visible else None
+
+    # --------------------------------------------------------------- national figures
+    def national(self, code: str) -> bool:
+        """Whether `code` stays national in this deck: a regional deck, and a source without a
+        region (asylum, resettlement, the joint plan, funding — the engine's "national
+        figure" note)."""
+        if self.region is None or code not in CATALOGUE.indicators:
+            return False
+        return "region" not in CATALOGUE.source_of(CATALOGUE.indicator(code)).dimensions
+
+    def labelled(self, code: str, text: str) -> str:
+        """`text` (a headline's label, an indicator's name) marked "(national)" when `code`'s
+        figure is national in a regional deck: the donor reads which figures are the
+        region's."""
+        return _("{label} (national)").format(label=text) if self.national(code) else text
+
+    def nationally(self, sentence: str | None, *codes: str) -> str | None:
+        """A sentence on national figures, said to be national in a regional deck."""
+        if sentence is None or not any(self.national(code) for code in codes):
+            return sentence
+        return _("National figures, no regional breakdown: {sentence}").format(
+            sentence=sentence)
+
+    def national_names(self, codes: Sequence[str]) -> dict[str, str]:
+        """code -> its name marked "(national)", for the national ones among `codes`."""
+        return {code: self.labelled(code, indicator_name(code)) for code in codes
+                if self.national(code)}
 
     @property
     def as_of(self) -> date | None:
@@ -282,6 +326,9 @@ class _Briefing:
         bullets = [_("Reporting period: {period}").format(period=period),
                    _("Data as of {date}").format(date=as_of),
                    _("Prepared for: {audience}").format(audience=audience_title(self.audience))]
+        if self.region is not None:
+            bullets.append(_("Figures marked (national) are Tajikistan's: their source has no "
+                             "regional breakdown."))
         if self.threshold is None:
             bullets.append(_("Exact counts: for UNHCR and UNICEF only, not for circulation."))
         return Slide(key="title", title=deck_title,
@@ -296,13 +343,22 @@ class _Briefing:
                           unit="persons", names=lambda code: ref.label(ref.POPULATION_TYPES, code))
         return self.slide(
             "people", _("People we serve"), ["POP.POC"], headline=shown(total),
-            headline_label=_("persons of concern at the end of {year}").format(year=self.year),
+            headline_label=self._stock_label(total),
             sentence=self._people_sentence(total), figure=figure,
             bullets=self._listed(["POP.REF", "POP.ASY", "POP.STA", "POP.FEMALE_PCT"]))
 
+    def _stock_label(self, total: Mapping | None) -> str:
+        """'persons of concern at the end of 2025' — or, when the data's own date is earlier
+        (the current year before its first snapshot: the engine carries the latest one
+        forward), 'persons of concern on 31 December 2025'."""
+        as_of = total.get("as_of") if total is not None and has_value(total) else None
+        if isinstance(as_of, date) and as_of < date(self.year, 12, 31):
+            return _("persons of concern on {date}").format(date=locales.date(as_of, "long"))
+        return _("persons of concern at the end of {year}").format(year=self.year)
+
     def _people_sentence(self, total: dict | None) -> str:
         if not has_value(total):
-            return self._no_data("population")
+            return self._no_data("population", [total])
         by_origin = self.values(["POP.POC"], by=["origin"])
         origins = [row for row in by_origin.iter_rows(named=True)  # countries, not "stateless"
                    if row["origin"] not in (TOTAL, *ref.SPECIAL_COUNTRIES) and has_value(row)]
@@ -316,8 +372,9 @@ class _Briefing:
 
     def _listed(self, codes: Sequence[str]) -> list[str]:
         """'Refugees: 8,730' lines for the shown indicators among `codes`."""
-        return [_("{name}: {value}").format(name=self.rows[code]["name"], value=shown(
-            self.rows[code])) for code in self.codes(codes) if code in self.rows
+        return [_("{name}: {value}").format(
+            name=self.labelled(code, self.rows[code]["name"]), value=shown(self.rows[code]))
+            for code in self.codes(codes) if code in self.rows
             and self.rows[code]["status"] in (OK, SUPPRESSED)]
 
     def where(self) -> Slide:
@@ -329,7 +386,7 @@ class _Briefing:
                          key=lambda row: -row["value"])
         if not regions:  # the map would only name the regions
             return self.slide("where", _("Where they live"), ["POP.POC"],
-                              sentence=self._no_data("population"))
+                              sentence=self._no_data("population", by_region.to_dicts()))
         first, others = regions[0], regions[1:3]
         if len(others) == 2:
             sentence = _("{second} follows with {second_value}, then {third} with "
@@ -357,7 +414,7 @@ class _Briefing:
         elif has_value(share):
             sentence = None  # the headline says it
         else:
-            sentence = self._no_data("population")
+            sentence = self._no_data("population", [share, births])
         return self.slide("children", _("Children"),
                           ["POP.CHILDREN_PCT", "BRN.U5_REGISTERED_PCT", "EDU.OUT_OF_SCHOOL"],
                           headline=shown(share),
@@ -371,18 +428,22 @@ class _Briefing:
         applied, rate = self.row("ASY.APPLIED"), self.row("ASY.RRR")
         months = [Period.parse(f"{self.year}-{month:02d}") for month in range(1, 13)]
         figure = fig.trend(self.trend(["ASY.APPLIED", "ASY.DECIDED"], months),
-                           title=_("Applications and decisions per month"), unit="persons")
+                           title=self.labelled("ASY.APPLIED",
+                                               _("Applications and decisions per month")),
+                           unit="persons")
         if has_value(rate):
-            sentence = _("{rate} of the substantive decisions recognised refugee status.").format(
-                rate=shown(rate))
+            sentence = self.nationally(_(
+                "{rate} of the substantive decisions recognised refugee status.").format(
+                rate=shown(rate)), "ASY.RRR")
         elif has_value(applied):
-            sentence = _("{applied} people applied for asylum in {year}.").format(
-                applied=shown(applied), year=self.year)
+            sentence = self.nationally(_("{applied} people applied for asylum in {year}.").format(
+                applied=shown(applied), year=self.year), "ASY.APPLIED")
         else:
-            sentence = self._no_data("asylum")
+            sentence = self._no_data("asylum", [applied, rate])
         return self.slide("asylum", _("Asylum"), ["ASY.APPLIED"], headline=shown(applied),
-                          headline_label=_("new asylum applications in {year}").format(
-                              year=self.year),
+                          headline_label=self.labelled(
+                              "ASY.APPLIED", _("new asylum applications in {year}").format(
+                                  year=self.year)),
                           sentence=sentence, figure=figure,
                           bullets=self._listed(["ASY.DECIDED", "ASY.RRR", "ASY.TPR"]))
 
@@ -395,18 +456,21 @@ class _Briefing:
                            unit="persons")
         submitted, departed = self.row("RST.SUBMITTED"), self.row("RST.DEPARTED")
         if has_value(submitted) and has_value(departed):
-            sentence = _("{submitted} refugees were submitted for resettlement and {departed} "
-                         "departed to a new country.").format(submitted=shown(submitted),
-                                                              departed=shown(departed))
+            sentence = self.nationally(
+                _("{submitted} refugees were submitted for resettlement and {departed} "
+                  "departed to a new country.").format(submitted=shown(submitted),
+                                                       departed=shown(departed)),
+                "RST.SUBMITTED")
         elif has_value(returns):
             sentence = _("{returns} refugees returned home voluntarily in {year}.").format(
                 returns=shown(returns), year=self.year)
         else:
-            sentence = self._no_data("solutions")
+            sentence = self._no_data("solutions", [returns, submitted, departed])
         return self.slide("solutions", _("Durable solutions"), [*codes, "RST.SUBMITTED"],
                           headline=shown(returns),
-                          headline_label=_("refugees returned home voluntarily in {year}").format(
-                              year=self.year),
+                          headline_label=self.labelled(
+                              "SOL.RETURNS", _("refugees returned home voluntarily in {year}")
+                              .format(year=self.year)),
                           sentence=sentence, figure=figure,
                           bullets=self._listed(["RST.SUBMITTED", "RST.DEPARTED",
                                                 "SOL.NATURALISED"]))
@@ -429,7 +493,7 @@ class _Briefing:
             sentence = _("Net enrolment in the school year {school_year}.").format(
                 school_year=school_year.label)
         else:
-            sentence = self._no_data("education")
+            sentence = self._no_data("education", list(rows.values()))
         listed = [_("{name}: {value}").format(name=rows[code]["name"], value=shown(rows[code]))
                   for code in ("EDU.GER_PRIMARY", "EDU.GER_SECONDARY", "EDU.OUT_OF_SCHOOL")
                   if code in rows and rows[code]["status"] in (OK, SUPPRESSED)]
@@ -447,8 +511,10 @@ class _Briefing:
         if has_value(rate):
             sentence = _("{rate} of them have had their nationality confirmed or acquired it."
                          ).format(rate=shown(rate))
+        elif has_value(identified):
+            sentence = None  # the headline says it
         else:
-            sentence = self._no_data("statelessness")
+            sentence = self._no_data("statelessness", [identified, rate])
         bullets = [_("Resolved in {year}: {value}").format(year=self.year, value=shown(resolved))
                    ] if resolved is not None and resolved["status"] in (OK, SUPPRESSED) else []
         return self.slide("statelessness", _("Statelessness"),
@@ -483,9 +549,10 @@ class _Briefing:
             sentence = _("No update has been signed off by both agencies yet: status cannot be "
                          "computed.")
         elif has_value(active):
-            sentence = _("{active} activities of the plan were under way in {year}; progress "
-                         "counts only updates both agencies signed off.").format(
-                active=shown(active), year=self.year)
+            sentence = self.nationally(_(
+                "{active} activities of the plan were under way in {year}; progress counts only "
+                "updates both agencies signed off.").format(active=shown(active), year=self.year),
+                "LOU.ACTIVE")
         else:
             sentence = None
         overdue = plan_fig.overdue_activities(status, self.plan_as_of)
@@ -494,9 +561,12 @@ class _Briefing:
             for row in overdue.head(ACTIVITIES_PER_SLIDE).iter_rows(named=True)]
         return self.slide("plan", _("Joint Plan of Action"), ["LOU.ON_TRACK_PCT"],
                           headline=shown(share),
-                          headline_label=_("of the joint-plan activities due in {year} are on "
-                                           "track or completed").format(year=self.year),
-                          sentence=sentence, figure=figure, bullets=bullets)
+                          headline_label=self.labelled(
+                              "LOU.ON_TRACK_PCT",
+                              _("of the joint-plan activities due in {year} are on track or "
+                                "completed").format(year=self.year)),
+                          sentence=sentence, figure=figure,
+                          bullets=bullets)
 
     def funding(self) -> Slide | None:
         received = self.row("FUND.RECEIVED_PCT")
@@ -506,17 +576,20 @@ class _Briefing:
         figure = fig.bars(by_agency, "agency", title=_("Funding received by agency"),
                           unit="percent")
         return self.slide("funding", _("Funding"), ["FUND.RECEIVED_PCT"], headline=shown(received),
-                          headline_label=_("of the funds pledged for {year} received").format(
-                              year=self.year),
-                          sentence=_("Funds received against pledges for {year}, by agency."
-                                     ).format(year=self.year), figure=figure)
+                          headline_label=self.labelled(
+                              "FUND.RECEIVED_PCT", _("of the funds pledged for {year} received")
+                              .format(year=self.year)),
+                          sentence=self.nationally(
+                              _("Funds received against pledges for {year}, by agency.").format(
+                                  year=self.year), "FUND.RECEIVED_PCT"), figure=figure)
 
     def what_changed(self) -> Slide:
         codes = self.codes(CHANGE_CODES)
         earlier = self.values(codes, period=Period(YEAR, self.previous_year))
+        # a national figure in a regional deck is named so, as on its slide
         found = changes.what_changed(self.current.filter(pl.col("indicator").is_in(codes)),
                                      earlier, threshold=self.threshold, limit=CHANGES,
-                                     targets=TARGETS)
+                                     targets=TARGETS, labels=self.national_names(codes))
         sentence = None if found else _(
             "No change large enough to report since {year}.").format(year=self.previous_year)
         told = list(dict.fromkeys(change.indicator for change in found)) or codes
@@ -553,8 +626,8 @@ class _Briefing:
                 title=_("Joint-plan report: {area}").format(area=ref.label(ref.JOINT_PLAN_AREAS,
                                                                             code)),
                 headline=None if on_track is None else format_value(on_track, "percent", OK),
-                headline_label=None if on_track is None else _(
-                    "of the activities due are on track or completed"),
+                headline_label=None if on_track is None else self.labelled(
+                    "LOU.ON_TRACK_PCT", _("of the activities due are on track or completed")),
                 sentence=sentence, bullets=tuple(bullets),
                 sources=source_names(["LOU.ON_TRACK_PCT"])))
         return slides
@@ -582,9 +655,31 @@ class _Briefing:
         return _("{activity}: {status}, {progress} signed progress. {narrative}").format(
             activity=label, status=status, progress=progress, narrative=narrative)
 
-    def _no_data(self, dataset: str) -> str:
-        return _("No figures for {year} yet: {source}.").format(
-            year=self.year, source=_(SOURCE_NAMES.get(dataset, dataset)))
+    def _no_data(self, dataset: str, rows: Sequence[Mapping | None] = ()) -> str:
+        """Why a slide has no figure to tell: withheld to protect small numbers (some of
+        `rows` are, for this audience) — or not there yet."""
+        source = _(SOURCE_NAMES.get(dataset, dataset))
+        if withheld(rows):
+            return _("Figures for {year} are withheld to protect small numbers: {source}."
+                     ).format(year=self.year, source=source)
+        return _("No figures for {year} yet: {source}.").format(year=self.year, source=source)
+
+
+def has_figures(values: pl.DataFrame) -> bool:
+    """Whether a year's headline values (`YEAR_CODES`) hold any figure worth a deck: a value
+    shown or withheld; nothing but zeros (e.g. no joint-plan activity running) is no figure.
+    `hamkori brief` and the briefing page refuse a deck without one."""
+    status, value = pl.col("status"), pl.col("value")
+    return not values.filter((status == SUPPRESSED)
+                             | ((status == OK) & value.is_not_null() & (value != 0))).is_empty()
+
+
+def year_values(source: Source, audience: str, year: int, region: str | None = None
+                ) -> pl.DataFrame:
+    """The year's headline values for `audience` (`has_figures` reads them)."""
+    visible = {i.code for i in CATALOGUE.for_audience(audience)}
+    return source.values(Period(YEAR, year), audience,
+                         [code for code in YEAR_CODES if code in visible], region=region)
 
 
 def deck_title(audience: str, year: int, region: str | None) -> str:

@@ -3,15 +3,24 @@ type sizes, colours, the fonts (Lato from the machine, DejaVu when Lato is missi
 words in the deck's language, and text fitted into its box by measuring it with the font itself
 (so that both writers choose the same size, and nothing overflows a box).
 
+Text Lato has no glyph for (Dari/Arabic, other scripts, symbols) is drawn in DejaVu Sans, the
+fallback font (`fallback_fonts`; the PDF gives fpdf2 the same one, `FPDF.set_fallback_fonts`),
+and measured in it here, so the measuring and the drawing agree. A character neither font
+covers (Chinese, most emoji) is drawn as U+FFFD "�" and logged (`visible_text`), never dropped
+silently. Arabic script is drawn right to left but without joining the letters (fpdf2 shapes
+text only with uharfbuzz, which is not installed): legible, searchable, not typeset.
+
 Geometry is in inches on a 13.333 × 7.5 in page (PowerPoint's 16:9 size).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
 import locales
@@ -80,6 +89,11 @@ class FontMissing(RuntimeError):
     pass
 
 
+_LOG = logging.getLogger(__name__)
+#: Drawn for a character no installed font covers (DejaVu Sans has it).
+REPLACEMENT = "\ufffd"
+
+
 @cache
 def fonts() -> Fonts:
     """Lato (covers Cyrillic with the Tajik letters ӣ ӯ ҳ қ ғ ҷ); DejaVu Sans when it is missing."""
@@ -91,15 +105,87 @@ def fonts() -> Fonts:
                       f"under {' or '.join(str(d) for d in FONT_DIRS)}")
 
 
+def fallback_fonts() -> Fonts | None:
+    """DejaVu Sans, for the characters the main font has no glyph for (Arabic script, symbols);
+    None when the main font is DejaVu Sans itself or DejaVu is not installed."""
+    return _fallback_for(fonts().family, FONT_DIRS[1])
+
+
 @cache
-def _font(style: str, size_pt: float) -> ImageFont.FreeTypeFont:
+def _fallback_for(main_family: str, folder: Path) -> Fonts | None:
+    family, faces = "DejaVu Sans", _FACES["DejaVu Sans"]
+    if main_family == family:
+        return None
+    files = {style: folder / name for style, name in faces.items()}
+    return Fonts(family, files) if all(path.is_file() for path in files.values()) else None
+
+
+@cache
+def _coverage(path: Path) -> frozenset[int]:
+    """The code points a TrueType file has glyphs for."""
+    with TTFont(str(path), lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+def _drawn(character: str) -> bool:
+    """Whether a character is drawn at all (not a space, a control or a joiner)."""
+    return not character.isspace() and ord(character) >= 32 and character not in "\u200b\u200c\u200d\u200e\u200f\ufeff"
+
+
+def _face(character: str, style: str) -> str:
+    """"main", "fallback" or "none": the font a character is drawn in."""
+    if not _drawn(character) or ord(character) in _coverage(fonts().files[style]):
+        return "main"
+    fallback = fallback_fonts()
+    if fallback is not None and ord(character) in _coverage(fallback.files[style]):
+        return "fallback"
+    return "none"
+
+
+def uncovered(text: str, style: str = "") -> list[str]:
+    """The characters of `text` no installed font can draw, each once, in order."""
+    return list(dict.fromkeys(c for c in text if _face(c, style) == "none"))
+
+
+def visible_text(text: str, style: str = "") -> str:
+    """`text` as the deck draws it: a character no installed font covers becomes "�" (a
+    warning names them), rather than vanishing from the page."""
+    missing = uncovered(text, style)
+    if not missing:
+        return text
+    _LOG.warning("the deck's fonts have no glyph for %s: drawn as %s",
+                 ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing), REPLACEMENT)
+    return "".join(REPLACEMENT if c in missing else c for c in text)
+
+
+@cache
+def _font(style: str, size_pt: float, fallback: bool = False) -> ImageFont.FreeTypeFont:
     # Measured at 10 × the size in points, then scaled back: lengths come out in points.
-    return ImageFont.truetype(str(fonts().files[style]), round(size_pt * 10))
+    chosen = fallback_fonts() if fallback else None
+    path = (chosen or fonts()).files[style]
+    return ImageFont.truetype(str(path), round(size_pt * 10))
 
 
 def text_width(text: str, size_pt: float, style: str = "") -> float:
-    """Width of `text` in inches."""
-    return _font(style, size_pt).getlength(text) / 10 / 72
+    """Width of `text` in inches, each run in the font that draws it (the main font, else the
+    fallback; a character neither covers as the "�" drawn instead, `visible_text`)."""
+    if _coverage(fonts().files[style]).issuperset(map(ord, text)):  # the usual case: one run
+        return _font(style, size_pt).getlength(text) / 10 / 72
+    has_fallback = fallback_fonts() is not None
+    width, run, face = 0.0, "", "main"
+    for character in text:
+        found = _face(character, style)
+        if found == "none":
+            character, found = REPLACEMENT, "fallback" if has_fallback else "main"
+        kind = found
+        if kind != face and run:
+            width += _font(style, size_pt, face == "fallback").getlength(run)
+            run = ""
+        face = kind
+        run += character
+    if run:
+        width += _font(style, size_pt, face == "fallback").getlength(run)
+    return width / 10 / 72
 
 
 def wrap(text: str, size_pt: float, width_in: float, style: str = "") -> list[str]:

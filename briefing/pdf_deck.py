@@ -3,8 +3,11 @@
 
 The fonts are embedded from the machine (Lato from /usr/share/fonts/truetype/lato/, which covers
 Cyrillic with the Tajik letters; DejaVu Sans when Lato is missing), as subsets with their Unicode
-map, so the text can be selected, searched and extracted. Only the charts are images (with the
-slide's sentence as their alternative text). The document's title, subject and language are set.
+map, so the text can be selected, searched and extracted. Characters Lato has no glyph for
+(Dari/Arabic, symbols) are drawn in DejaVu Sans, fpdf2's fallback font, which `briefing.layout`
+measures with too; one no installed font covers is drawn as "�" and logged, not dropped
+silently (`layout.visible_text`). Only the charts are images (with the slide's sentence as their
+alternative text). The document's title, subject and language are set.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ class _Document(FPDF):
         self.family = fonts.family
         for style, path in fonts.files.items():
             self.add_font(fonts.family, style, str(path))
+        fallback = layout.fallback_fonts()
+        if fallback is not None:  # glyphs Lato lacks (Arabic script, symbols)
+            for style, path in fallback.files.items():
+                self.add_font(fallback.family, style, str(path))
+            self.set_fallback_fonts([fallback.family])
         self.set_title(deck.title)
         self.set_subject(deck.period)
         self.set_author(deck.branding)
@@ -80,10 +88,11 @@ def _text(pdf: _Document, part: Part, anchor: str = "top") -> None:
     bullets = part.kind == "bullets"
     indent = layout.BULLET_INDENT if bullets else 0.0
     y = box.y
+    paragraphs = [layout.visible_text(p, part.style) for p in part.paragraphs]
     if anchor != "top":
-        used = sum(len(_lines(pdf, p, box.w - indent)) for p in part.paragraphs) * height
+        used = sum(len(_lines(pdf, p, box.w - indent)) for p in paragraphs) * height
         y += (box.h - used) if anchor == "bottom" else (box.h - used) / 2
-    for index, text in enumerate(part.paragraphs):
+    for index, text in enumerate(paragraphs):
         if bullets and index:
             y += height * 0.35
         if bullets:

@@ -337,34 +337,30 @@ def brief(ctx: click.Context, out: Path, fmt: str | None, audience: str, period:
     # briefing sits above data_access (it reads the engine and draws the pages' charts).
     from briefing import content
     from briefing.images import ChartRenderError, render_deck
-    from metrics.catalogue import CATALOGUE
-    from metrics.engine import OK, SUPPRESSED
-    from metrics.periods import YEAR, Period
+    from briefing.layout import FontMissing, fonts
 
     started = time.perf_counter()
     try:
         source = content.WarehouseSource(engine)  # reads HAMKORI_DISCLOSURE_THRESHOLDS
     except ValueError as exc:
         _fail(str(exc), EXIT_UNAVAILABLE)
-    visible = {i.code for i in CATALOGUE.for_audience(audience)}
     try:
         if not importer.list_batches(engine).height:
             _fail("the warehouse holds no data yet: import some (hamkori import …) or load the "
                   "demo (hamkori init --demo)")
         # The year's headline indicators (read once: the deck reuses the frames). Nothing but
-        # zeros (e.g. no joint-plan activity running) is no figure either.
-        found = source.values(Period(YEAR, year), audience,
-                              [code for code in content.YEAR_CODES if code in visible],
-                              region=region)
-        status, value = found["status"], found["value"]
-        if not found.filter((status == SUPPRESSED)
-                            | ((status == OK) & value.is_not_null() & (value != 0))).height:
+        # zeros (e.g. no joint-plan activity running) is no figure either (the page's rule too).
+        if not content.has_figures(content.year_values(source, audience, year, region)):
             _fail(f"the warehouse has no figures for {year}{f' in {region}' if region else ''}"
                   ": choose another --period")
         deck = content.build_deck(source, audience=audience, year=year, language=language,
                                   region=region)
     except SQLAlchemyError as exc:
         _fail(f"cannot read the warehouse: {str(exc).splitlines()[0]}", EXIT_UNAVAILABLE)
+    try:
+        fonts()
+    except FontMissing as exc:
+        _fail(f"the deck's text cannot be drawn: {exc}", EXIT_UNAVAILABLE)
     try:
         images = render_deck(deck)
     except ChartRenderError as exc:

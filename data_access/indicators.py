@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 import polars as pl
 from sqlalchemy import Connection, func, select
 
-from data_access import analytics
+from data_access import analytics, review
 from metrics import engine
 from metrics.catalogue import CATALOGUE, Catalogue
 
@@ -31,9 +31,10 @@ FrameReader = Callable[[Connection, str, str], pl.DataFrame]
 def load_frame(connection: Connection, key: str, country: str = "TJK",
                catalogue: Catalogue = CATALOGUE) -> pl.DataFrame:
     """One analytics frame: a catalogue source (official ones narrowed to `country`), or the
-    targets, or the joint-plan updates."""
-    if key == engine.TARGETS:
-        return analytics.load(connection, "targets")
+    targets (`data_access.review.engine_targets`: the demo's EXAMPLE targets are set aside once
+    the office has loaded a framework or targets of its own), or the joint-plan updates."""
+    if key == engine.TARGETS:  # without the demo's example once the office has its own
+        return review.engine_targets(connection)
     if key == engine.PLAN_UPDATES:
         return analytics.load(connection, "joint_plan_updates")
     dataset = catalogue.sources[key].dataset

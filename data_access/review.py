@@ -6,6 +6,10 @@ loaded from. `example` marks rows the demo loader wrote (`data_access.demo.load_
 every dataset as the file `demo-seed<N>-<dataset>.csv` by user `demo`): the demo's clearly
 labelled EXAMPLE framework and the targets linked to it.
 
+Once the office has loaded a framework or targets of its own, the example targets are set aside
+everywhere (`engine_targets`, the frame the indicator engine reads: tiles, `hamkori report`, the
+briefing deck), not only on the review page.
+
 The figures (baselines, targets, actuals, achievement, rating) are computed by `metrics.review`;
 `targets` hands out only what the audience may see (`metrics.review.disclose_targets`) before
 anything is cached or reaches a page.
@@ -19,7 +23,7 @@ from collections.abc import Mapping
 import polars as pl
 from sqlalchemy import Connection, select
 
-from data_access import schema
+from data_access import analytics, schema
 from metrics import review as rules
 
 #: The file name the demo loader gives each dataset it imports (with user `demo`).
@@ -77,6 +81,36 @@ def all_targets(connection: Connection) -> pl.DataFrame:
     return _current_with_batch(
         connection, "targets", ["indicator", "year", "baseline", "target", "undaf_outcome"],
         TARGETS_SCHEMA)
+
+
+def example_batches_set_aside(connection: Connection) -> set[int]:
+    """The demo's import batches of current target rows, once the office has loaded a framework
+    or targets of its own (a current row from any other batch); else none. From then on the
+    demo's EXAMPLE targets are used nowhere: not by the review, the engine's targets (tiles,
+    `hamkori report`, the briefing deck and its "what changed") or anything else."""
+    demo, own = set(), False
+    for dataset in ("framework", "targets"):
+        table, batch = schema.table_for(dataset), schema.import_batch
+        query = (select(table.c.batch_id, batch.c.file_name, batch.c.user_name).distinct()
+                 .join_from(table, batch, table.c.batch_id == batch.c.id)
+                 .where(table.c.superseded_by.is_(None)))
+        for batch_id, file_name, user_name in connection.execute(query):
+            if is_demo_batch(file_name, user_name):
+                if dataset == "targets":
+                    demo.add(batch_id)
+            else:
+                own = True
+    return demo if own else set()
+
+
+def engine_targets(connection: Connection) -> pl.DataFrame:
+    """The targets frame the indicator engine reads (`agg_targets`), without the demo's
+    EXAMPLE targets once the office has loaded a framework or targets of its own."""
+    frame = analytics.load(connection, "targets")
+    set_aside = example_batches_set_aside(connection)
+    if set_aside and not frame.is_empty():
+        frame = frame.filter(~pl.col("batch_id").is_in(sorted(set_aside)))
+    return frame
 
 
 def targets(connection: Connection, audience: str,

@@ -17,7 +17,8 @@ Which changes may be told (the tiles' comparison rule, `metrics.engine._guard_di
 Ranking: the relative change |after − before| ÷ max(|before|, floor), the floor depending on the
 unit (a count going from 2 to 12 is not a "+500 %" headline), and only changes of at least a
 minimum size for the unit (10 persons, 1 percentage point, …). Targets: the indicators furthest
-from their target (relative to the target) come first.
+short of their target (relative to the target) come first; targets already reached or exceeded
+are not ranked by their distance (exceeding one is no shortfall): they follow, said as reached.
 
 Numbers and names are written in the current language (`metrics.engine.format_value`,
 `metrics.catalogue.indicator_name`).
@@ -105,9 +106,11 @@ def changes(current: pl.DataFrame, earlier: pl.DataFrame, *, threshold: int | No
 
 def against_targets(current: pl.DataFrame, *, catalogue: Catalogue = CATALOGUE,
                     labels: Mapping[str, str] | None = None, limit: int = 3) -> list[Change]:
-    """The `limit` indicators furthest from their target (engine rows with `target`: the engine
-    has already withheld the targets an audience may not see), furthest first."""
-    found = []
+    """The `limit` indicators furthest short of their target (engine rows with `target`: the
+    engine has already withheld the targets an audience may not see), furthest first; then,
+    while there is room, the targets reached (score 0, in catalogue order). Only a shortfall
+    is scored: a target exceeded by far is not "far from its target"."""
+    short, reached_ones = [], []
     for code, row in _shown(current).items():
         indicator = catalogue.indicators.get(code)
         target = row.get("target")
@@ -121,16 +124,21 @@ def against_targets(current: pl.DataFrame, *, catalogue: Catalogue = CATALOGUE,
         sentence = template.format(subject=_subject(code, catalogue, labels),
                                    value=format_value(value, unit, OK),
                                    target=format_value(target, unit, OK))
+        if reached:
+            reached_ones.append(Change(code, value, None, target, 0.0, sentence))
+            continue
         score = abs(target - value) / max(abs(target), FLOORS.get(unit, 1.0))
-        found.append(Change(code, value, None, target, score, sentence))
-    return sorted(found, key=lambda change: (-change.score, change.indicator))[:limit]
+        short.append(Change(code, value, None, target, score, sentence))
+    order = list(catalogue.indicators)
+    return [*sorted(short, key=lambda change: (-change.score, change.indicator)),
+            *sorted(reached_ones, key=lambda change: order.index(change.indicator))][:limit]
 
 
 def what_changed(current: pl.DataFrame, earlier: pl.DataFrame, *, threshold: int | None,
                  catalogue: Catalogue = CATALOGUE, labels: Mapping[str, str] | None = None,
                  limit: int = 5, targets: int = 3) -> list[Change]:
     """A "what changed" panel: the `limit` largest changes, then the `targets` indicators
-    furthest from their target (each `Change` has its `sentence`)."""
+    furthest short of their target, then targets reached (each `Change` has its `sentence`)."""
     return [*changes(current, earlier, threshold=threshold, catalogue=catalogue, labels=labels,
                      limit=limit),
             *against_targets(current, catalogue=catalogue, labels=labels, limit=targets)]

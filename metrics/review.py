@@ -10,7 +10,8 @@ Which framework. The review reads the framework in force in the reporting year: 
 framework rows sharing one period (`start_year`–`end_year`) that covers the year; when two loaded
 frameworks cover it, the one imported last; when none does, the last one that ended before the
 year (or else the first one that starts after it), with a note. The demo's EXAMPLE framework (and
-the targets linked to it) is set aside as soon as the office has loaded a framework of its own.
+the targets linked to it) is set aside as soon as the office has loaded a framework of its own;
+the example targets also as soon as it has loaded targets of its own.
 
 Which target. The targets whose year lies in the framework's period, per outcome and indicator
 (a target citing an output counts for the output's outcome; one citing no outcome of the
@@ -24,7 +25,11 @@ year), computed by the engine; else there is no baseline, and the table says so.
 
 Latest actual. The indicator's value in the reporting year, else in the latest earlier year of
 the framework period with a value (its year is shown). A value withheld by disclosure control
-(`<5`) is the latest actual as well: it is not replaced by an older one.
+(`<5`) is the latest actual as well: it is not replaced by an older one. The year shown is the
+data's own: a stock the engine carries forward into a year without a snapshot of its own (the
+current year) is labelled with the year of its `as_of`, with a note ("latest data as of …").
+An indicator no longer in the catalogue is listed with the note "indicator not in the
+catalogue" and *no data*.
 
 Achievement = (actual − baseline) ÷ (target − baseline), in per cent: 0 % at the baseline,
 100 % at the target, above 100 % beyond it, below 0 % when the indicator moved away from the
@@ -50,7 +55,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import polars as pl
 
@@ -241,11 +246,13 @@ def choose_framework(framework: pl.DataFrame, year: int) -> Framework | None:
 def framework_targets(framework: Framework, targets: pl.DataFrame) -> pl.DataFrame:
     """The targets of the framework's period, with `outcome` (an output's targets count for its
     outcome; UNLINKED for none of the framework's) and `link` (the code cited). The demo's
-    example targets go with the example framework."""
+    example targets go with the example framework, and only while the office has loaded no
+    targets of its own (the rule `data_access.review.engine_targets` applies to the engine)."""
     if targets.is_empty():
         return targets.with_columns(pl.lit(None, pl.String).alias("outcome"),
                                     pl.lit(None, pl.String).alias("link"))
-    rows = targets if framework.example else targets.filter(~pl.col("example"))
+    own = targets.filter(~pl.col("example"))
+    rows = targets if framework.example and own.is_empty() else own
     rows = rows.filter(pl.col("year").is_between(framework.start_year, framework.end_year))
     codes = framework.rows
     outcomes = set(codes.filter(pl.col("level") == "outcome").get_column("code").to_list())
@@ -326,18 +333,27 @@ def _one(framework: Framework, rows: pl.DataFrame, values: Mapping[int, dict], y
     chosen = _chosen_target(rows, year)
     target, target_status = chosen["target"], chosen["target_status"]
     notes: list[str] = []
-    if not shared:
+    target_display = None
+    if indicator is None:  # a code the catalogue does not know (any more): nothing to compute
+        notes.append(_("indicator not in the catalogue"))
+        baseline, baseline_status, baseline_year, source = None, MISSING, None, None
+        actual, actual_status, actual_year = None, MISSING, None
+        target, target_status = None, MISSING
+        baseline_display = actual_display = target_display = "—"
+    elif not shared:
         notes.append(_("not shared with this audience"))
         baseline, baseline_status, baseline_year, source = None, WITHHELD, None, None
         actual, actual_status, actual_year = None, WITHHELD, None
-        baseline_display = actual_display = _("not shared")
+        baseline_display = actual_display = target_display = _("not shared")
     else:
         (baseline, baseline_status, baseline_year, source, baseline_display) = _baseline(
             framework, rows, chosen, values, unit, threshold, notes)
-        actual, actual_status, actual_year, actual_display = _latest_actual(
+        actual, actual_status, actual_year, actual_display, as_of = _latest_actual(
             framework, values, year, unit, threshold)
         if actual_status == MISSING:
             notes.append(_("no value since the framework began"))
+        elif as_of is not None:  # carried forward: the latest data are of an earlier year
+            notes.append(_("latest data as of {date}").format(date=format_date(as_of)))
         elif actual_year is not None and actual_year < year:
             notes.append(_("latest value: {year}").format(year=actual_year))
         if WITHHELD in (actual_status, baseline_status, target_status):
@@ -360,8 +376,7 @@ def _one(framework: Framework, rows: pl.DataFrame, values: Mapping[int, dict], y
         "baseline_status": baseline_status, "baseline_display": baseline_display,
         "target": target, "target_year": chosen["year"] if shared else None,
         "target_status": target_status,
-        "target_display": (_figure(target, unit, target_status, threshold) if shared
-                           else _("not shared")),
+        "target_display": target_display or _figure(target, unit, target_status, threshold),
         "actual": actual, "actual_year": actual_year, "actual_status": actual_status,
         "actual_display": actual_display,
         "expected": expected, "achievement": share, "rating": rating,
@@ -396,19 +411,32 @@ def _baseline(framework: Framework, rows: pl.DataFrame, chosen: Mapping,
 
 
 def _latest_actual(framework: Framework, values: Mapping[int, dict], year: int, unit: str,
-                   threshold: int | None) -> tuple[float | None, str, int | None, str]:
-    """(value, status, year, display): the reporting year's value, else the latest earlier one
-    of the framework period; a withheld value counts (it is not replaced by an older one)."""
+                   threshold: int | None
+                   ) -> tuple[float | None, str, int | None, str, date | None]:
+    """(value, status, year, display, carried): the reporting year's value, else the latest
+    earlier one of the framework period; a withheld value counts (it is not replaced by an
+    older one).
+
+    The year is the data's own: a stock read in a year without a snapshot of its own (the
+    current year, before its first snapshot) is the engine's latest earlier one, carried forward
+    with its `as_of` — that value is the as-of year's, and `carried` is its date (else None). A
+    value carried from before the framework began is no actual of the framework."""
     for candidate in range(year, framework.start_year - 1, -1):
         found = values.get(candidate)
-        if found is None:
+        if found is None or found["status"] not in (OK, SUPPRESSED):
             continue
-        if found["status"] == OK and found["value"] is not None:
-            return (found["value"], SHOWN, candidate,
-                    _figure(found["value"], unit, SHOWN, threshold))
-        if found["status"] == SUPPRESSED:
-            return None, WITHHELD, candidate, _withheld(found["display"])
-    return None, MISSING, None, "—"
+        if found["status"] == OK and found["value"] is None:
+            continue
+        as_of = found.get("as_of")
+        carried = as_of if isinstance(as_of, date) and as_of.year < candidate else None
+        actual_year = carried.year if carried is not None else candidate
+        if actual_year < framework.start_year:
+            continue
+        if found["status"] == OK:
+            return (found["value"], SHOWN, actual_year,
+                    _figure(found["value"], unit, SHOWN, threshold), carried)
+        return None, WITHHELD, actual_year, _withheld(found["display"]), carried
+    return None, MISSING, None, "—", None
 
 
 def _withheld(engine_display: str | None) -> str:

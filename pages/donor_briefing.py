@@ -5,7 +5,11 @@ Two views of one page:
 - **The panel** (`/briefing`): what changed since the year before, the list of slides, *Start
   briefing* (one click: the slides open in a tab of their own, the one to share on the call),
   the same link to send to someone else, and the deck as PPTX and PDF (built when asked for,
-  and recorded in the audit log then, like every export).
+  and recorded in the audit log then, like every export). The files are offered only when
+  there is something to brief on (not for an empty warehouse or a year without figures, in
+  `hamkori brief`'s words) and the server can draw them (Chromium for the charts, a font for
+  the text): otherwise the page says why, since a file built on request can only fail
+  silently in the browser.
 - **Presentation mode** (`/briefing?present=1&year=2025&slide=3&lang=en`, plus `audience=` in
   demo mode only: signed in, the audience is always the viewer's role): one slide at a time,
   full screen for screen-share — large type, the headline figure, one chart, one sentence, the
@@ -33,7 +37,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import locales
-from briefing.content import build_deck
+from briefing.content import build_deck, has_figures, year_values
+from briefing.images import ChartRenderError, chromium_path
+from briefing.layout import FontMissing, fonts
 from briefing.model import Deck, Slide
 from data_access import cache
 from locales import _
@@ -104,9 +110,43 @@ def what_changed(deck: Deck) -> Slide | None:
 
 
 # ------------------------------------------------------------------------------ the panel
+def nothing_to_brief(context: ViewContext) -> str | None:
+    """Why there is no deck to download, as `hamkori brief` says it (an empty warehouse, a year
+    without figures), or None."""
+    if has_figures(year_values(cache.BriefingSource(), context.audience, context.year)):
+        return None
+    if cache.data_years() is None:
+        return _("The warehouse holds no data yet: import some (hamkori import …) or load the "
+                 "demo (hamkori init --demo).")
+    return _("The warehouse has no figures for {year}: choose another year.").format(
+        year=context.year)
+
+
+def cannot_draw() -> str | None:
+    """Why this server cannot make the deck files (no Chromium for the charts, no font for the
+    text), or None. Asked before the buttons are offered: a file built on request cannot say
+    what went wrong (the browser only sees a failed download)."""
+    try:
+        chromium_path()
+        fonts()
+    except (ChartRenderError, FontMissing) as problem:
+        return _("The deck files cannot be made on this server: {problem}.").format(
+            problem=str(problem).rstrip("."))
+    return None
+
+
 def downloads(deck: Deck, context: ViewContext) -> None:
     """The deck as PPTX and PDF (the same slides; charts drawn as images by the browser the
-    server has), built when the file is asked for."""
+    server has), built when the file is asked for — offered only when there is something to
+    brief on and the server can draw it."""
+    empty = nothing_to_brief(context)
+    if empty:
+        st.info(empty, icon=":material/info:")
+        return
+    problem = cannot_draw()
+    if problem:
+        st.error(problem, icon=":material/error:")
+        return
     try:
         from briefing.pdf_deck import write_pdf
         from briefing.pptx_deck import write_pptx

@@ -307,3 +307,149 @@ def test_presentation_mode_draws_slides_only(url, monkeypatch, fresh_caches):
     at.button(key="briefing-exit").click().run()
     assert [t.value for t in at.title] == ["Donor briefing"]
     assert len(at.sidebar.children) > 0 and "present" not in at.query_params
+
+
+# ------------------------------------------------------------------ regional and current decks
+NATIONAL_NAMES = ("New asylum applications", "Refugee recognition rate", "Funding received",
+                  "Joint-plan activities on track", "Resettlement")
+
+
+@pytest.fixture(scope="module")
+def gbao(demo_engine) -> Deck:
+    return build_deck(WarehouseSource(demo_engine), audience="donor", year=2025,
+                      region="TJ-GB", today=TODAY)
+
+
+def test_a_regional_deck_says_which_figures_are_national(gbao, decks):
+    """GBAO's deck: asylum, resettlement, the joint plan and funding have no region — their
+    headlines, sentences, bullets and "what changed" lines say "(national)"."""
+    assert any("(national)" in b and "no regional breakdown" in b
+               for b in slide(gbao, "title").bullets)
+    for key in ("asylum", "funding", "plan"):
+        s = slide(gbao, key)
+        assert s.headline_label.endswith("(national)"), (key, s.headline_label)
+        assert s.sentence.startswith("National figures, no regional breakdown: "), (key, s.sentence)
+    assert all(b.split(":")[0].endswith("(national)") for b in slide(gbao, "asylum").bullets)
+    solutions = slide(gbao, "solutions")
+    assert not solutions.headline_label.endswith("(national)")  # returns have a region
+    assert [b for b in solutions.bullets if b.startswith("Resettlement")] and all(
+        "(national)" in b for b in solutions.bullets if b.startswith("Resettlement"))
+    assert not any("(national)" in b for b in solutions.bullets
+                   if b.startswith("Refugees naturalised"))
+    assert all(s.headline_label.endswith("(national)")
+               for s in gbao.slides if s.key.startswith("plan-area-") and s.headline_label)
+    changed = slide(gbao, "what-changed").bullets
+    assert changed
+    for line in changed:
+        if line.startswith(NATIONAL_NAMES):
+            assert "(national)" in line.split(" rose ")[0].split(" fell ")[0].split(":")[0], line
+        else:
+            assert "(national)" not in line, line
+    assert any(line.startswith(NATIONAL_NAMES) for line in changed)
+    # the country's deck has no such mark
+    assert not any("(national)" in text for text in texts(decks["donor"]))
+
+
+def test_a_slide_says_withheld_not_missing_and_never_the_bare_word_suppressed(gbao, decks,
+                                                                              demo_engine):
+    """GBAO's school enrolment is withheld for donors (too few children): the Education slide
+    says so — it does not claim there are no figures — and shows "not shown", not the
+    engine's word "suppressed"."""
+    education = slide(gbao, "education")
+    assert education.headline == "not shown"
+    assert education.sentence == ("Figures for 2025 are withheld to protect small numbers: "
+                                  "School enrolment of children of concern.")
+    assert "No figures" not in education.sentence
+    for deck in (gbao, *decks.values()):
+        assert not any("suppressed" in text.lower() for text in texts(deck)), deck.title
+    with locales.using("ru"):
+        word = locales.gettext("suppressed")
+    russian = build_deck(WarehouseSource(demo_engine), audience="donor", year=2025,
+                         region="TJ-GB", language="ru", today=TODAY)
+    assert slide(russian, "education").headline == "не показано"
+    assert not any(word in text for text in texts(russian))
+
+
+
+def test_the_current_year_s_stocks_are_labelled_with_their_own_date(demo_engine, decks):
+    """In a year without a population snapshot of its own (the demo's last is 31 December
+    2025), the engine carries the latest one forward: the slide says its date, not "the end of
+    2026"."""
+    current = build_deck(WarehouseSource(demo_engine), audience="donor", year=2026,
+                         today=TODAY)
+    people = slide(current, "people")
+    assert people.headline == slide(decks["donor"], "people").headline
+    assert people.headline_label == "persons of concern on December 31, 2025"
+    assert "2026" not in people.headline_label
+    assert slide(decks["donor"], "people").headline_label == (
+        "persons of concern at the end of 2025")
+
+
+# ------------------------------------------------------------------ the deck files on the page
+def texts_of(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def test_the_deck_files_are_offered_when_the_server_can_draw_them(url, monkeypatch,
+                                                                   fresh_caches):
+    at = open_briefing(url, "donor", monkeypatch)
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("download_button")) == 2
+    assert not at.error
+
+
+def test_without_chromium_the_page_says_so_instead_of_a_failing_download(url, monkeypatch,
+                                                                          fresh_caches):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent")
+    at = open_briefing(url, "donor", monkeypatch)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.get("download_button") == []
+    message = texts_of(at.error)
+    assert "The deck files cannot be made on this server" in message
+    assert "/nonexistent" in message and "not an executable browser" in message
+    # the rest of the panel is there: what changed, the slides, the link
+    assert "What changed since 2024" in [h.value for h in at.subheader]
+    assert len(at.code) == 1
+
+
+def test_without_a_font_the_page_says_so(url, monkeypatch, fresh_caches, tmp_path):
+    from briefing import layout
+
+    monkeypatch.setattr(layout, "FONT_DIRS", (tmp_path / "a", tmp_path / "b"))
+    layout.fonts.cache_clear()
+    try:
+        at = open_briefing(url, "donor", monkeypatch)
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.get("download_button") == []
+        assert "fonts-lato" in texts_of(at.error)
+    finally:
+        monkeypatch.undo()
+        layout.fonts.cache_clear()
+
+
+def test_no_deck_files_for_an_empty_warehouse(engine, sqlite_url, monkeypatch, fresh_caches):
+    at = open_briefing(sqlite_url, "donor", monkeypatch)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.get("download_button") == []
+    assert ("The warehouse holds no data yet: import some (hamkori import …) or load the demo "
+            "(hamkori init --demo).") in texts_of(at.info)
+
+
+def test_no_deck_files_for_a_year_without_figures(engine, sqlite_url, monkeypatch,
+                                                  fresh_caches):
+    from files import GOOD
+
+    from data_access import importer
+
+    importer.import_file(engine, "solutions", GOOD["solutions"].encode(),
+                         file_name="solutions.csv", user="tester")  # months of 2025 only
+    for year, buttons in (("2021", 0), ("2025", 2)):
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        monkeypatch.setenv("HAMKORI_WAREHOUSE_URL", sqlite_url)
+        at.query_params.update({"audience": "donor", "year": year})
+        at.run()
+        at = at.switch_page("pages/donor_briefing.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert len(at.get("download_button")) == buttons, year
+        refusal = f"The warehouse has no figures for {year}: choose another year."
+        assert (refusal in texts_of(at.info)) == (buttons == 0)

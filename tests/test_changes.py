@@ -113,6 +113,28 @@ def test_targets_furthest_first_and_reached_ones_said_so():
     assert found[0].score == pytest.approx(37.5 / 95)
 
 
+def test_a_target_exceeded_is_no_shortfall_it_comes_after_them():
+    """A target far exceeded is not "far from its target": only shortfalls are ranked, and
+    targets reached follow them, said as reached (in catalogue order)."""
+    now = frame({"EDU.NER": 87.5, "FUND.RECEIVED_PCT": 57.5, "ASY.RRR": 99.0,
+                 "STA.DAYS_TO_RESOLVE": 100.0, "RST.DEPARTED": 3000.0},
+                target={"EDU.NER": 90.0, "FUND.RECEIVED_PCT": 95.0, "ASY.RRR": 50.0,
+                        "STA.DAYS_TO_RESOLVE": 365.0, "RST.DEPARTED": 500.0})
+    found = changes.against_targets(now, limit=5)
+    # shortfalls: 37.5 / 95 = 0.39, 2.5 / 90 = 0.028; reached (departures ×6, RRR ×2, days
+    # 265 below a "lower is better" target) come after, scored 0
+    assert [c.indicator for c in found[:2]] == ["FUND.RECEIVED_PCT", "EDU.NER"]
+    assert {c.indicator for c in found[2:]} == {"RST.DEPARTED", "ASY.RRR", "STA.DAYS_TO_RESOLVE"}
+    assert all(c.score == 0 and c.sentence.endswith("reached.") for c in found[2:])
+    assert all(c.score > 0 for c in found[:2])
+    # with room for two, both are shortfalls: a reached target never takes their place
+    assert [c.indicator for c in changes.against_targets(now, limit=2)] == [
+        "FUND.RECEIVED_PCT", "EDU.NER"]
+    only_reached = frame({"ASY.RRR": 99.0}, target={"ASY.RRR": 50.0})
+    assert [c.sentence for c in changes.against_targets(only_reached)] == [
+        "Refugee recognition rate: 99.0 %, target 50.0 % reached."]
+
+
 def test_what_changed_lists_changes_then_targets_with_labels():
     now = frame({"SOL.RETURNS": 1421, "EDU.NER": 87.5}, target={"EDU.NER": 90.0})
     before = frame({"SOL.RETURNS": 66, "EDU.NER": 86.0})

@@ -287,6 +287,47 @@ def test_dejavu_when_lato_is_missing(monkeypatch, tmp_path):
         layout._font.cache_clear()
 
 
+DARI = "مهاجرین افغان در ولایت ختلان"  # "Afghan refugees in Khatlon province"
+CHINESE = "中文"
+
+
+def test_text_lato_lacks_is_drawn_in_dejavu_and_nothing_vanishes_silently(caplog):
+    """A Dari name or narrative (Arabic script) is drawn in DejaVu Sans, fpdf2's fallback font,
+    and can be extracted again; a character no installed font covers (Chinese) is drawn as
+    "�" with a warning, not dropped; the layout measures what is drawn."""
+    if layout.fallback_fonts() is None:
+        pytest.skip("Lato or DejaVu Sans is not installed")
+    deck = Deck(title="Dari", period="2025", audience="donor", language="en",
+                as_of="31 Dec 2025", branding="UNHCR · UNICEF", slides=(
+                    Slide("dari", "Afghan refugees", headline="1,234", headline_label=DARI,
+                          sentence=f"Dari: {DARI}; Chinese: {CHINESE}.", bullets=(DARI,)),))
+    with caplog.at_level("WARNING", logger="briefing.layout"):
+        data = write_pdf(deck, images.Rendering())
+    reader = PdfReader(io.BytesIO(data))
+    text = reader.pages[0].extract_text()
+    letters = {c for c in DARI if not c.isspace()}
+    assert letters <= set(text)  # every Dari letter is on the page (drawn right to left)
+    # each word whole (pypdf reads the right-to-left glyph runs back to front)
+    assert all(word in text or word[::-1] in text for word in DARI.split())
+    assert "Dari: " in text and "\ufffd\ufffd" in text  # the Chinese is marked, not lost
+    assert any("U+4E2D" in r.getMessage() for r in caplog.records)
+    fonts = {font["/BaseFont"] for font in (f.get_object() for f in reader.pages[0][
+        "/Resources"]["/Font"].values())}
+    assert any("DejaVu" in name for name in fonts) and any("Lato" in name for name in fonts)
+    # measuring: the Dari runs in DejaVu (Lato would measure its empty .notdef boxes)
+    dejavu = layout.ImageFont.truetype(str(layout.fallback_fonts().files[""]), 200)
+    assert layout.text_width(DARI, 20) == pytest.approx(
+        sum(dejavu.getlength(word) for word in DARI.split()) / 10 / 72
+        + DARI.count(" ") * layout._font("", 20).getlength(" ") / 10 / 72, rel=1e-6)
+    assert layout.uncovered(f"{DARI} {CHINESE} Тоҷикӣ") == list(CHINESE)
+    assert layout.visible_text("Тоҷикӣ") == "Тоҷикӣ"
+    # the PowerPoint keeps the text as it is (PowerPoint picks a font for each script)
+    pptx = Presentation(io.BytesIO(write_pptx(deck, images.Rendering())))
+    shown = " ".join(shape.text_frame.text for shape in pptx.slides[0].shapes
+                     if shape.has_text_frame)
+    assert DARI in shown and CHINESE in shown
+
+
 # --------------------------------------------------------------------------- layout
 def test_text_shrinks_to_fit_its_box_and_nothing_overlaps():
     long = " ".join(["Returns to Afghanistan rose from 66 to 1,421 persons."] * 12)
@@ -657,6 +698,22 @@ def test_brief_without_chromium_exits_2_and_writes_nothing(run, demo_url, tmp_pa
     result = run("brief", "--out", str(out), "--period", "2025")
     assert result.exit_code == 2 and "the charts could not be drawn" in result.output
     assert "BROWSER_PATH" in result.output
+    assert not out.exists() and not list(tmp_path.glob("*.partial"))
+
+
+@pytest.mark.slow  # the demo warehouse
+def test_brief_without_a_font_exits_2_and_writes_nothing(run, demo_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("HAMKORI_WAREHOUSE_URL", demo_url)
+    monkeypatch.setattr(layout, "FONT_DIRS", (tmp_path / "a", tmp_path / "b"))
+    layout.fonts.cache_clear()
+    out = tmp_path / "d.pdf"
+    try:
+        result = run("brief", "--out", str(out), "--period", "2025")
+    finally:
+        monkeypatch.undo()
+        layout.fonts.cache_clear()
+    assert result.exit_code == 2 and "the deck's text cannot be drawn" in result.output
+    assert "fonts-lato" in result.output
     assert not out.exists() and not list(tmp_path.glob("*.partial"))
 
 

@@ -6,10 +6,11 @@ office's framework and targets imported through the importer replacing the demo'
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import struct
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import demo_warehouse
@@ -286,6 +287,61 @@ def test_the_office_s_framework_sets_the_example_aside():
     assert rv.framework_targets(chosen, targets).get_column("indicator").to_list() == ["EDU.NER"]
 
 
+def test_the_office_s_own_targets_set_the_example_targets_aside_too():
+    """Targets of its own without a framework: the example framework is still the one shown,
+    but its example targets are not used any more (as in the engine)."""
+    example = rv.choose_framework(framework_frame(
+        [("EX-OC1", "outcome", None, "Example — Outcome 1")], example=True), 2025)
+    only_example = targets_frame([("EDU.GER_PRIMARY", 2025, 80, 90, "EX-OC1")], example=True)
+    assert rv.framework_targets(example, only_example).get_column("indicator").to_list() == [
+        "EDU.GER_PRIMARY"]
+    both = pl.concat([only_example, targets_frame([("EDU.NER", 2025, 70, 80, "OC1")])])
+    linked = rv.framework_targets(example, both)
+    assert linked.select("indicator", "outcome").rows() == [("EDU.NER", rv.UNLINKED)]
+
+
+def test_an_indicator_no_longer_in_the_catalogue_says_so_even_to_admin():
+    targets = targets_frame([("EDU.GONE", 2025, 10, 20, "OC1"),
+                             ("EDU.NER", 2025, 70, 80, "OC1")], audience="admin")
+    table = rv.review_table(rv.choose_framework(FRAMEWORK, 2025), targets,
+                            actuals_frame({("EDU.NER", 2025): 75}), 2025, threshold=None)
+    gone = one(table, "EDU.GONE")
+    assert (gone["rating"], gone["note"], gone["name"]) == (
+        rv.NO_DATA, "indicator not in the catalogue", "EDU.GONE")
+    assert (gone["baseline_display"], gone["target_display"], gone["actual_display"]) == (
+        "—", "—", "—")
+    assert "not shared" not in " ".join(str(v) for v in gone.values())
+    assert one(table, "EDU.NER")["rating"] == rv.AT_RISK  # 50 %, 100 % expected in 2025
+
+
+def test_a_value_carried_forward_is_labelled_with_its_own_year():
+    """The engine reads a stock in a year without a snapshot of its own (the current year) at
+    the latest earlier snapshot: that actual is the snapshot's year's, with a note."""
+    framework = rv.choose_framework(framework_frame(
+        [("OC2", "outcome", None, "Legal identity")], start=2022, end=2027), 2026)
+    targets = targets_frame([("STA.RESOLVED", 2027, 17000, 23000, "OC2")], audience="admin")
+    actuals = pl.DataFrame({
+        "indicator": ["STA.RESOLVED"] * 2, "period": ["2025", "2026"],
+        "value": [22253.0, 22253.0], "status": [OK, OK], "display": ["22,253"] * 2,
+        "as_of": [date(2025, 12, 31), date(2025, 12, 31)]})
+    row = one(rv.review_table(framework, targets, actuals, 2026, threshold=None),
+              "STA.RESOLVED")
+    assert (row["actual_year"], row["actual_display"]) == (2025, "22,253")
+    assert row["note"] == "latest data as of Dec 31, 2025"
+    # 5,253 of 6,000: 87.55 %; expected by 2025 (the data's year): 4 of 6 years = 66.7 %
+    assert round(row["expected"], 1) == 66.7 and row["rating"] == rv.ON_TRACK
+    shown = figures.screen_table(rv.review_table(framework, targets, actuals, 2026))
+    assert "22,253 (2025)" in shown.row(0) and "22,253 (2026)" not in shown.row(0)
+    # a value of the year itself keeps its year
+    same = actuals.with_columns(pl.Series("as_of", [date(2025, 12, 31), date(2026, 6, 30)]))
+    row = one(rv.review_table(framework, targets, same, 2026), "STA.RESOLVED")
+    assert (row["actual_year"], row["note"]) == (2026, None)
+    # carried from before the framework began: no actual of the framework
+    early = actuals.with_columns(pl.Series("as_of", [date(2020, 12, 31)] * 2))
+    row = one(rv.review_table(framework, targets, early, 2026), "STA.RESOLVED")
+    assert (row["actual_status"], row["rating"]) == (rv.MISSING, rv.NO_DATA)
+
+
 def test_the_framework_in_force_in_the_reporting_year():
     first = framework_frame([("A1", "outcome", None, "A")], start=2016, end=2020, batch=1)
     second = framework_frame([("B1", "outcome", None, "B")], start=2021, end=2025, batch=2)
@@ -542,6 +598,61 @@ def test_importing_a_framework_and_targets_replaces_the_example(demo, tmp_path):
     assert result.exit_code == 0, result.output
     clear_caches()
     assert "EXAMPLE framework" in texts(open_page("admin", year=str(year)).warning)
+
+
+def report_targets(codes: list[str], year: int) -> dict[str, float | None]:
+    """`hamkori report`'s target per indicator (the engine's targets, as tiles show them)."""
+    result = CliRunner().invoke(cli.main, [
+        "report", "--period", str(year), "--audience", "admin", "--format", "json",
+        "--no-compare", "--indicator", ",".join(codes)])
+    assert result.exit_code == 0, result.output
+    return {row["indicator"]: row["target"] for row in json.loads(result.output)}
+
+
+def deck_target_lines(engine, year: int) -> list[str]:
+    """The "what changed" lines of the admin deck that speak of a target."""
+    from briefing.content import WarehouseSource, build_deck
+
+    deck = build_deck(WarehouseSource(engine), audience="admin", year=year,
+                      today=date(year + 1, 6, 30))
+    changed = next(s for s in deck.slides if s.key == "what-changed")
+    return [line for line in changed.bullets if "target" in line]
+
+
+@pytest.mark.parametrize("loaded", [("framework",), ("targets",), ("framework", "targets")])
+def test_the_office_s_own_framework_or_targets_set_the_example_targets_aside_everywhere(
+        demo, tmp_path, loaded):
+    """Tiles, `hamkori report` and the deck read the engine's targets: once the office has
+    loaded a framework or targets of its own, the demo's EXAMPLE targets are cited nowhere."""
+    year = 2025
+    codes = ["FUND.RECEIVED_PCT", "BRN.U5_REGISTERED_PCT", "LOU.ON_TRACK_PCT"]
+    before = report_targets(codes, year)
+    assert before["FUND.RECEIVED_PCT"] == 95.0  # the example's target
+    assert any("target 95.0 %" in line for line in deck_target_lines(demo, year))
+
+    files = {"framework": OFFICE_FRAMEWORK.format(start=year - 2, end=year + 1),
+             "targets": "indicator,year,baseline,target,undaf_outcome\n"
+                        f"FUND.RECEIVED_PCT,{year},60,70,TJK-OC1\n"}
+    for dataset in loaded:
+        path = tmp_path / f"{dataset}.csv"
+        path.write_text(files[dataset], encoding="utf-8")
+        # the office's target of 2025 replaces the example's row for it; the example's other
+        # rows stay current, and are set aside all the same
+        replace = ["--replace"] if dataset == "targets" else []
+        result = CliRunner().invoke(cli.main, ["import", dataset, str(path), *replace])
+        assert result.exit_code == 0, result.output
+
+    after = report_targets(codes, year)
+    own = 70.0 if "targets" in loaded else None
+    assert after == {"FUND.RECEIVED_PCT": own, "BRN.U5_REGISTERED_PCT": None,
+                     "LOU.ON_TRACK_PCT": None}
+    lines = deck_target_lines(demo, year)
+    assert not any("95.0 %" in line or "80.0 %" in line for line in lines), lines
+    assert lines == (["Funding received: 57.5 %, target 70.0 %."] if own else [])
+    with demo.connect() as connection:  # the review agrees
+        framework = rv.choose_framework(stored.framework(connection), year)
+        linked = rv.framework_targets(framework, stored.targets(connection, "admin"))
+    assert not linked.get_column("example").any()
 
 
 def test_no_framework_is_a_sentence(engine, sqlite_url, monkeypatch):
