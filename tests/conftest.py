@@ -182,3 +182,20 @@ def browser_page(chromium, request):
         except Exception as exc:  # the page may be gone; the failure itself matters more
             print(f"could not screenshot the failed page: {exc}")
     context.close()
+
+
+@pytest.fixture
+def run(sqlite_url, monkeypatch):
+    """`hamkori …` on a fresh SQLite warehouse, as the data manager: run("import", …)."""
+    from click.testing import CliRunner
+
+    from data_access.cli import main
+
+    monkeypatch.setenv("HAMKORI_WAREHOUSE_URL", sqlite_url)
+    monkeypatch.setenv("HAMKORI_USER", "data.manager")
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return invoke

@@ -6,25 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
 from files import GOOD
 
-from data_access.cli import main
-
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def run(sqlite_url, monkeypatch):
-    monkeypatch.setenv("HAMKORI_WAREHOUSE_URL", sqlite_url)
-    monkeypatch.setenv("HAMKORI_USER", "data.manager")
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(main, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 def write(tmp_path, name: str, text: str) -> str:

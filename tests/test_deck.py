@@ -455,18 +455,6 @@ def test_browser_path_is_set_to_the_system_chromium(monkeypatch):
 
 
 # --------------------------------------------------------------------------- hamkori brief
-@pytest.fixture
-def run(sqlite_url, monkeypatch):
-    monkeypatch.setenv("HAMKORI_WAREHOUSE_URL", sqlite_url)
-    monkeypatch.setenv("HAMKORI_USER", "data.manager")
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(main, list(args), catch_exceptions=False)
-
-    return invoke
-
-
 @pytest.mark.parametrize(("arguments", "code", "message"), [
     (["--audience", "press"], 1, "unknown audience 'press'; one of unhcr, unicef, donor, admin"),
     (["--format", "docx"], 2, "Invalid value for '--format'"),
@@ -722,8 +710,12 @@ def test_charts_render_from_inside_a_running_event_loop():
     """The suite's Playwright (and an app) may hold the thread's event loop: kaleido then runs
     on a thread of its own."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     async def inside():
         return images.render({"one": DECKS["ru"].slides[0].figure})
 
-    assert asyncio.run(inside()).images["one"].startswith(b"\x89PNG")
+    # the test's own loop on a thread of its own (the suite's Playwright may hold this one)
+    with ThreadPoolExecutor(1) as pool:
+        rendering = pool.submit(asyncio.run, inside()).result()
+    assert rendering.images["one"].startswith(b"\x89PNG")
