@@ -3,11 +3,12 @@
 Sets the page config, resolves who is looking (`pages/_context.resolve_viewer`: the OpenID
 Connect sign-in and the role map, or the audience switch in demo mode), lists the pages that
 role may open (`data_access.auth.PAGE_ACCESS`, server side), draws the shared sidebar (reporting
-year, region, and in demo mode the audience switch, all kept in the URL through
-`bind="query-params"`), checks the warehouse, stores the view context for the pages and runs the
-current page — after checking once more that the role may open it. Anyone without a role sees
-one page only (sign in, or "no access"); a page the role may not open is refused even when
-opened by its URL.
+year, region, language, and in demo mode the audience switch, all kept in the URL: the year
+through `bind="query-params"`, the others as codes written by hand — `?region=TJ-SU&lang=ru` —
+so that a change of language keeps them), checks the warehouse, stores the view context for the
+pages and runs the current page — after checking once more that the role may open it. Anyone
+without a role sees one page only (sign in, or "no access"); a page the role may not open is
+refused even when opened by its URL.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from pages._context import (
     approve_page,
     audience_title,
     audit_event,
-    in_this_language,
     note_sign_in,
     note_view,
     plain,
@@ -47,6 +47,8 @@ from pages._context import (
     set_context,
     set_viewer,
     sign_in_configured,
+    url_selectbox,
+    with_detail,
 )
 
 _LOG = logging.getLogger("hamkori.app")
@@ -100,10 +102,10 @@ BRIEFING = "briefing"
 
 def presented(key: str) -> str | None:
     """A view setting in presentation mode: the URL's, else the sidebar widget's last value
-    (Streamlit keeps a bound widget's value under its key when it is not drawn, but takes it
-    out of the URL at the end of that run): written back into the URL, so that a refresh or a
-    copied link keeps it. Still bound on the first run (StreamlitAPIException): the next run
-    writes it."""
+    (Streamlit keeps a widget's value under its key in the run that stops drawing it, and takes
+    a bound one — the year — out of the URL at the end of that run): written back into the URL,
+    so that a refresh or a copied link keeps it. Still bound on the first run
+    (StreamlitAPIException): the next run writes it."""
     value = st.query_params.get(key) or st.session_state.get(key)
     if value is not None and st.query_params.get(key) != str(value):
         with contextlib.suppress(StreamlitAPIException):
@@ -177,6 +179,11 @@ def access_key(page: st.Page) -> str:
     return page.url_path or DEFAULT_URL_PATH
 
 
+def region_title(code: str) -> str:
+    """A region of the sidebar's filter in the current language ('All regions' first)."""
+    return _("All regions") if code == ALL_REGIONS else ref.region_name(code)
+
+
 def show_unavailable(problem: WarehouseUnavailable) -> None:
     """A friendly explanation of a missing or broken warehouse, without a traceback."""
     st.error(getattr(problem, "message", str(problem)), icon=":material/database_off:")
@@ -203,8 +210,12 @@ def refuse_to_start(problem: auth.ConfigurationError, *, private: bool = False) 
     map): one message, nothing else. A `private` problem (the role map, which names people) is
     told in the server log only."""
     _LOG.error("Hamkori refuses to serve: %s", problem)
-    shown = (_("The sign-in settings of this server are not valid; the data manager finds the "
-               "reason in the server log.") if private else str(problem))
+    if private:
+        shown = _("The sign-in settings of this server are not valid; the data manager finds the "
+                  "reason in the server log.")
+    else:
+        shown = with_detail(_("The settings of this server do not allow Hamkori to start: the "
+                              "data manager must correct them."), problem)
 
     def body() -> None:
         st.title(_("Hamkori cannot start"))
@@ -287,12 +298,13 @@ if settings.demo and PRESENTING:
 elif settings.demo:
     filters = st.sidebar.container()
     st.sidebar.divider()
-    requested_audience = st.sidebar.selectbox(
+    requested_audience = url_selectbox(
+        st.sidebar,
         _("Demo audience switch — not secured"),
         list(AUDIENCES),
-        index=list(AUDIENCES).index(DEFAULT_AUDIENCE),
         key="audience",
-        bind="query-params",
+        default=DEFAULT_AUDIENCE,
+        shown=audience_title,
         help=_("Demo mode (HAMKORI_DEMO): pick whose view to show — there is no sign-in, so "
                "this is not secured. The donor and UNICEF views show counts from 1 to 4 as <5."),
     )
@@ -344,14 +356,13 @@ year = presented_year(first_year, last_year) if PRESENTING else filters.selectbo
     key="year",
     bind="query-params",
 )
-region_code = ALL_REGIONS if PRESENTING else filters.selectbox(
+region_code = ALL_REGIONS if PRESENTING else url_selectbox(
+    filters,
     _("Region"),
     [ALL_REGIONS, *ref.REGIONS],
-    # the shown name is what the URL keeps (`?region=Dushanbe`, `?region=Душанбе`)
-    format_func=in_this_language(
-        lambda code: _("All regions") if code == ALL_REGIONS else ref.region_name(code)),
-    key="region",
-    bind="query-params",
+    key="region",  # `?region=TJ-SU`: the code, whatever the language
+    default=ALL_REGIONS,
+    shown=region_title,
 )
 language_picker(LANGUAGE, filters)
 set_context(ViewContext(

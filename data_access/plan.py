@@ -24,7 +24,9 @@ Roles are checked here, server side: only `unhcr` and `unicef` act, each for its
 only on activities their agency leads (JOINT: both); donors and data managers cannot post or sign.
 
 Refusals, sentences and figures are in the current language (`locales`); the audit log and the
-import log stay in English.
+import log stay in English. The frames keep codes (agencies, states, changed fields), which the
+cached reads share between languages: `agency_name`, `person_label`, `state_label` and
+`changes_text` say them in the current language where they are shown.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 import locales
 from data_access import analytics, audit, importer, schema
 from data_access import datasets as ds
-from locales import N_, _
+from locales import N_, _, pgettext
 from metrics.catalogue import CATALOGUE, audience_title, indicator_name
 from metrics.disclosure import is_small, scrub, threshold_for
 from metrics.joint_plan import activity_status
@@ -58,8 +60,29 @@ WORKPLAN_SHEETS = {"joint_plan": "activities", UPDATES: "updates"}
 STATES = {"signed": N_("signed"), "pending": N_("pending"), "returned": N_("returned")}
 
 
+#: Lead and acting agencies (`lead`, `posted_agency`, `waiting_for`): codes in the data, names on
+#: the screen (`agency_name`).
+AGENCIES = {"UNHCR": N_("UNHCR"), "UNICEF": N_("UNICEF"), "JOINT": N_("Joint")}
+#: Who acted, as audiences outside the agencies read it (`_agencies_for_people`).
+AGENCY_STAFF = N_("agency staff")
+
+
 def state_label(state: str | None) -> str:
     return _(STATES[state]) if state in STATES else (state or "")
+
+
+def agency_name(code: str | None) -> str:
+    """A lead or acting agency in the current language ('UNHCR' -> 'УВКБ ООН', 'JOINT' ->
+    'Совместно'); a code we do not know as it is."""
+    return _(AGENCIES[code]) if code in AGENCIES else (code or "")
+
+
+def person_label(value: str | None) -> str | None:
+    """Who acted, as the screen shows it: a name or address as it is; what the data path gave an
+    audience outside the agencies instead (an agency code, `AGENCY_STAFF`) in the language."""
+    if value == AGENCY_STAFF:
+        return _(AGENCY_STAFF)
+    return agency_name(value) if value in AGENCIES else value
 
 
 class PlanRefused(Exception):
@@ -171,9 +194,9 @@ PEOPLE_COLUMNS = ("posted_by", "unhcr_by", "unicef_by", "changed_by")
 def _agencies_for_people(frame: pl.DataFrame) -> pl.DataFrame:
     """Staff names and addresses replaced by their agency (who acted, not which person)."""
     agency = {"posted_by": pl.col("posted_agency") if "posted_agency" in frame.columns
-              else pl.lit("agency staff"),
+              else pl.lit(AGENCY_STAFF),
               "unhcr_by": pl.lit("UNHCR"), "unicef_by": pl.lit("UNICEF"),
-              "changed_by": pl.lit("agency staff")}
+              "changed_by": pl.lit(AGENCY_STAFF)}
     return frame.with_columns(
         pl.when(pl.col(c).is_not_null()).then(agency[c]).otherwise(None).cast(pl.String).alias(c)
         for c in PEOPLE_COLUMNS if c in frame.columns)
@@ -204,11 +227,18 @@ def history(connection: Connection, audience: str, activity_id: str) -> pl.DataF
     return frame.sort("update_no", "batch_id", descending=True)
 
 
+#: How `activity_versions` sums up a version in English (`changed`; `changes_text` on screen).
+CREATED = N_("created")
+NO_CHANGE = N_("no change")
+
+
 def activity_versions(connection: Connection, activity_id: str, audience: str = "admin"
                       ) -> pl.DataFrame:
     """Every version of an activity (a corrected workplan imported with --replace adds one),
-    oldest first, with who imported it (for the agencies; "agency staff" for others), when,
-    and which fields changed from the version before."""
+    oldest first, with who imported it (for the agencies; `AGENCY_STAFF` for others), when,
+    and which fields changed from the version before: `fields` (the workplan's column names;
+    null for the first version) and `changed`, the same in English ("created", "end, target",
+    "no change"); `changes_text` says it in the current language."""
     table, batch = schema.table_for("joint_plan"), schema.import_batch
     columns = ds.get("joint_plan").column_names
     rows = connection.execute(
@@ -216,19 +246,50 @@ def activity_versions(connection: Connection, activity_id: str, audience: str = 
                batch.c.user_name.label("changed_by"), batch.c.imported_at.label("changed_at"))
         .join(batch, table.c.batch_id == batch.c.id)
         .where(table.c.activity_id == activity_id).order_by(table.c.batch_id)).mappings().all()
-    changed, previous = [], None
+    fields, previous = [], None
     for row in rows:
-        changed.append("created" if previous is None else ", ".join(
-            c for c in columns if row[c] != previous[c]) or "no change")
+        fields.append(None if previous is None else [c for c in columns if row[c] != previous[c]])
         previous = row
     if not rows:
         return pl.DataFrame(schema={"batch_id": pl.Int64, "changed_by": pl.String,
-                                    "changed_at": pl.Datetime("us", "UTC"), "changed": pl.String})
+                                    "changed_at": pl.Datetime("us", "UTC"),
+                                    "fields": pl.List(pl.String), "changed": pl.String})
+    with locales.using(locales.DEFAULT):
+        changed = [changes_text(f) for f in fields]
     versions = pl.DataFrame([dict(r) for r in rows], infer_schema_length=None).with_columns(
-        pl.Series("changed", changed, pl.String))
+        pl.Series("fields", fields, pl.List(pl.String)), pl.Series("changed", changed, pl.String))
     if audience in INTERNAL_READERS:
         return versions
     return scrub(_agencies_for_people(versions), ["changed_by"])
+
+
+def field_label(name: str) -> str:
+    """A column of the workplan's activities as the version history names it, in the current
+    language (English: the column's name in words, 'end', 'budget (USD)')."""
+    labels = {
+        "activity_id": pgettext("activity field", "activity"),
+        "area": pgettext("activity field", "area"),
+        "title": pgettext("activity field", "title"),
+        "lead": pgettext("activity field", "lead agency"),
+        "partners": pgettext("activity field", "partners"),
+        "start": pgettext("activity field", "start"),
+        "end": pgettext("activity field", "end"),
+        "indicator": pgettext("activity field", "linked indicator"),
+        "baseline": pgettext("activity field", "baseline"),
+        "target": pgettext("activity field", "target"),
+        "budget_usd": pgettext("activity field", "budget (USD)"),
+        "undaf_outcome": pgettext("activity field", "UNDAF / UNSDCF outcome"),
+        "sdg_target": pgettext("activity field", "SDG target"),
+    }
+    return labels.get(name, name)
+
+
+def changes_text(fields: list[str] | None) -> str:
+    """What a version of an activity changed, in the current language: 'created' (the first
+    version, `fields` None), 'no change', or the fields changed ('end, target')."""
+    if fields is None:
+        return _(CREATED)
+    return ", ".join(field_label(f) for f in fields) or _(NO_CHANGE)
 
 
 def latest_update_no(connection: Connection, activity_id: str) -> int:
@@ -407,12 +468,13 @@ def post_update(engine: Engine, activity_id: str, draft: UpdateDraft, *, audienc
     with engine.connect() as connection:
         activity = _activity(connection, activity_id)
     if not can_post(audience, activity["lead"]):
-        raise NotAllowed(_("the {audience} audience cannot post updates on {activity} (led by "
-                           "{lead})").format(audience=audience, activity=activity_id,
-                                             lead=activity["lead"]))
+        raise NotAllowed(_("{audience} cannot post updates on {activity} (led by {lead})").format(
+            audience=audience_title(audience), activity=activity_id,
+            lead=agency_name(activity["lead"])))
     if draft.date < activity["start"]:
         raise PlanRefused(_("the update is dated {date}, before the activity starts "
-                            "({start})").format(date=draft.date, start=activity["start"]))
+                            "({start})").format(date=_day(draft.date),
+                                                start=_day(activity["start"])))
     agency = agency_of(audience)
     number = seen_update_no + 1
     row = {
@@ -437,8 +499,9 @@ def post_update(engine: Engine, activity_id: str, draft: UpdateDraft, *, audienc
         audit.record(connection, audit.Actor(user, audience, mode), "plan_post",
                      f"{activity_id} update {number}", f"progress {draft.progress:g} %")
 
-    return _import(engine, _as_frame([row]), f"update {number} of {activity_id}", user,
-                   replace=False, precondition=still_latest)
+    return _import(engine, _as_frame([row]), f"update {number} of {activity_id}",
+                   _("update {update} of {activity}").format(update=number, activity=activity_id),
+                   user, replace=False, precondition=still_latest)
 
 
 def sign_off(engine: Engine, activity_id: str, update_no: int, *, audience: str, user: str,
@@ -464,8 +527,8 @@ def _act(engine: Engine, activity_id: str, update_no: int, audience: str, user: 
          ) -> importer.ImportResult:
     agency = agency_of(audience)
     if agency is None:
-        raise NotAllowed(_("the {audience} audience cannot sign off joint-plan updates").format(
-            audience=audience))
+        raise NotAllowed(_("{audience} cannot sign off joint-plan updates").format(
+            audience=audience_title(audience)))
     with engine.connect() as connection:
         current = updates(connection, "admin", activity_id).filter(
             pl.col("update_no") == update_no)
@@ -478,7 +541,8 @@ def _act(engine: Engine, activity_id: str, update_no: int, audience: str, user: 
     if not can_sign(audience, row):
         raise NotAllowed(_("update {update} of {activity} is not waiting for {agency} (it is "
                            "{state})").format(update=update_no, activity=activity_id,
-                                              agency=agency, state=state_label(row["state"])))
+                                              agency=agency_name(agency),
+                                              state=state_label(row["state"])))
     day = on or date.today()
     new = {k: row[k] for k in ds.get(UPDATES).column_names}
     new.update(_signature(agency, action, user, max(day, row["date"])))
@@ -498,14 +562,27 @@ def _act(engine: Engine, activity_id: str, update_no: int, audience: str, user: 
                      f"{activity_id} update {update_no}", f"for {agency}")
 
     verb = "sign-off" if action == "signed" else "return"
+    if action == "signed":
+        shown = _("the sign-off of update {update} of {activity}")
+    else:
+        shown = _("the return of update {update} of {activity}")
     return _import(engine, _as_frame([new]), f"{verb} of update {update_no} of {activity_id}",
-                   user, replace=True, precondition=unchanged)
+                   shown.format(update=update_no, activity=activity_id), user, replace=True,
+                   precondition=unchanged)
 
 
 def _changed(activity_id: str, update_no: int) -> str:
     return _("update {update} of {activity} was changed by someone else since you opened it: "
              "nothing was saved. Reload the activity and decide again.").format(
                  update=update_no, activity=activity_id)
+
+
+def _day(value: date) -> str:
+    """A date in a refusal: ISO in English (as the pages write it), the language's own
+    otherwise ('1 марта 2025')."""
+    if locales.language() == locales.DEFAULT:
+        return value.isoformat()
+    return locales.date(value, format="d MMMM y")
 
 
 def _signature(agency: str, action: str | None, user: str | None, day: date | None) -> dict:
@@ -528,8 +605,10 @@ def _text(value) -> str | None:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def _import(engine: Engine, frame: pl.DataFrame, what: str, user: str, *, replace: bool,
-            precondition) -> importer.ImportResult:
+def _import(engine: Engine, frame: pl.DataFrame, what: str, shown: str, user: str, *,
+            replace: bool, precondition) -> importer.ImportResult:
+    """Import one update row as batch `what` (the import log's English); `shown` says the same
+    in the current language in a refusal."""
     try:
         return importer.import_frame(engine, UPDATES, frame, file_name=what, user=user,
                                      replace=replace, precondition=precondition)
@@ -538,7 +617,7 @@ def _import(engine: Engine, frame: pl.DataFrame, what: str, user: str, *, replac
     except (IntegrityError, OperationalError) as exc:
         # the unique current-version index (or SQLite's writer lock) caught a simultaneous change
         raise Conflict(_("{what}: someone else changed this activity at the same moment; "
-                         "nothing was saved. Reload and try again.").format(what=what)) from exc
+                         "nothing was saved. Reload and try again.").format(what=shown)) from exc
 
 
 # ---------------------------------------------------------------------------------- workplan

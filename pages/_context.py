@@ -18,7 +18,7 @@ This module is not a page: `st.navigation` in app.py lists the pages explicitly.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -54,6 +54,68 @@ def in_this_language(shown: Callable[[T], str]) -> Callable[[T], str]:
             return shown(option)
 
     return format_func
+
+
+def keep_choice(key: str) -> None:
+    """Call before drawing a keyed selectbox or multiselect whose options are shown in the
+    language of the run. The browser keeps the *name* it showed for the choice and sends it
+    back on the next interaction; after a change of language that name is no option any more,
+    and Streamlit would reset the widget. Written back into the session, the choice is sent to
+    the browser again, in the new language. (Such a widget then takes no `index`/`default`:
+    its value comes from the session.)"""
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+
+def _named_in_url(wanted: str, codes: Sequence[str], shown: Callable[[str], str]) -> str | None:
+    """The code whose shown name, in any language, is `wanted` (links made when the URL kept
+    the name: `?region=Sughd`, `?region=Согд`), or None."""
+    folded = wanted.strip().casefold()
+    for code in codes:
+        for language in locales.LANGUAGES:
+            with locales.using(language):
+                if shown(code).casefold() == folded:
+                    return code
+    return None
+
+
+def url_selectbox(where, label: str, codes: Sequence[str], *, key: str, default: str,
+                  shown: Callable[[str], str], **kwargs) -> str:
+    """A selectbox of codes shown by name (`shown`: code -> name in the current language) whose
+    choice the URL keeps as the code (`?region=TJ-SU`, `?country=KAZ`), so that a shared link
+    or a change of language keeps it: `bind="query-params"` would keep the shown name
+    (`?region=Согд`), which another language does not know.
+
+    It starts on this session's choice, else the URL's (a code, or a name the option has in
+    any language: links from before), else `default`, and writes the choice back into the URL
+    when it differs, as the language picker (app.py) does for `?lang=`; the default leaves the
+    URL without the parameter, as `bind` did."""
+    options = list(codes)
+    start = st.session_state.get(key)
+    if start not in options:
+        wanted = st.query_params.get(key)
+        start = wanted if wanted in options else (
+            _named_in_url(wanted, options, shown) if wanted else None)
+    st.session_state[key] = start or default  # rather than `index=`: see `keep_choice`
+    chosen = where.selectbox(label, options, format_func=in_this_language(shown), key=key,
+                             **kwargs)
+    if chosen == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != chosen:
+        st.query_params[key] = chosen
+    return chosen
+
+
+def with_detail(sentence: str, problem: object) -> str:
+    """`sentence` (in the current language) and under it, in a paragraph of its own, the
+    technical detail of `problem` (an exception's message as the code wrote it, in English: it
+    is for the administrator) behind a translated label — never inside the sentence."""
+    detail = " ".join(str(problem).split()).replace("`", "'")
+    return "{sentence}\n\n{label} `{detail}`".format(sentence=sentence,
+                                                     label=_("Technical details:"), detail=detail)
+
+
 #: The demo switch starts on the most restricted audience (small counts suppressed).
 DEFAULT_AUDIENCE = "donor"
 

@@ -17,19 +17,22 @@ sentence instead of axes, so a caller never fails on an empty plan.
 
 Words are in the current language (`locales`): status labels and area names are English
 messages marked with `N_` here and translated where they are shown (`status_label`,
-`area_name`); numbers, percentages and dates go through `locales`.
+`area_name`), agencies by `data_access.plan.agency_name` (the frames keep the codes); numbers,
+percentages, dates and the months of the timeline's axis go through `locales`, and
+`cells_in_language` writes a table's figures the way the language does.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import plotly.graph_objects as go
 import polars as pl
 
 import locales
-from data_access.plan import signed_updates
+from data_access.plan import agency_name, signed_updates
 from data_access.reference import JOINT_PLAN_AREAS, label
 from locales import N_, _
 from metrics.catalogue import CATALOGUE
@@ -97,6 +100,32 @@ def day(value: date) -> str:
     if locales.language() == locales.DEFAULT:
         return value.isoformat()
     return locales.date(value, format="d MMMM y")  # '31 декабря 2025', '31 Декабр 2025'
+
+
+#: How `cells_in_language` writes a kind of figure ('—' when there is none).
+CELL_FORMATS: dict[str, Callable] = {
+    "number": lambda value: locales.number(value),  # counts and US dollars: '1 250 000'
+    "percent": lambda value: locales.percent(value, 0),  # '33 %'
+    "percent_1": lambda value: locales.percent(value, 1),  # '33,3 %'
+    "date": day,
+}
+
+
+def cells_in_language(frame: pl.DataFrame, kinds: Mapping[str, str]) -> pl.DataFrame:
+    """A table's figures as the current language writes them (`kinds`: column -> a kind of
+    `CELL_FORMATS`; columns absent from `frame` are skipped): text such as '33,3 %', '1 250 000'
+    or '31 декабря 2025', and '—' for a missing one. English keeps the numbers and dates, which
+    Streamlit formats and the table sorts by; the agencies' codes in `lead` and
+    `posted_agency` become their names in every language."""
+    agencies = [pl.Series(c, [agency_name(v) for v in frame.get_column(c)], dtype=pl.String)
+                for c in ("lead", "posted_agency") if c in frame.columns]
+    frame = frame.with_columns(agencies)
+    if locales.language() == locales.DEFAULT:
+        return frame
+    return frame.with_columns(
+        pl.Series(column, ["—" if v is None else CELL_FORMATS[kind](v)
+                           for v in frame.get_column(column)], dtype=pl.String)
+        for column, kind in kinds.items() if column in frame.columns)
 
 
 def _areas() -> pl.DataFrame:
@@ -304,7 +333,7 @@ def timeline_figure(status: pl.DataFrame, as_of: date, *, as_of_label: str | Non
                                 "fgcolor": NAVY, "size": 8, "solidity": 0.3}},
             customdata=[[
                 html.escape(r["activity_id"]), html.escape(r["title"] or ""),
-                html.escape(area_name(r["area"])), r["lead"], day(r["start"]),
+                html.escape(area_name(r["area"])), agency_name(r["lead"]), day(r["start"]),
                 day(r["end"]), status_label(code), _percent(r["progress"]),
                 _percent(r["expected"]),
             ] for r in records],
@@ -332,11 +361,41 @@ def timeline_figure(status: pl.DataFrame, as_of: date, *, as_of_label: str | Non
         legend={"title": {"text": _("Status")}, "orientation": "h", "y": -0.12,
                 "yanchor": "top"},
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis={"type": "date", "title": {"text": _("Timeframe (start to end)")}},
+        xaxis={"type": "date", "title": {"text": _("Timeframe (start to end)")},
+               **date_ticks(min(rows["start"].min(), as_of), max(rows["end"].max(), as_of))},
         yaxis={"title": {"text": _("Activity")}, "categoryorder": "array",
                "categoryarray": labels, "autorange": "reversed", "automargin": True},
     )
     return localise_axes(figure)
+
+
+#: Months between two ticks of the timeline's axis, the first that keeps it to `_MAX_TICKS`.
+_TICK_STEPS = (1, 3, 6, 12, 24, 60, 120)
+_MAX_TICKS = 12
+
+
+def date_ticks(first: date, last: date) -> dict:
+    """`tickvals` and `ticktext` of a date axis from `first` to `last` in the current language
+    (Plotly would write its months in English): ticks on the first day of a month, every 1, 3
+    or 6 months ('янв.<br>2025', 'апр.', …; the year under January and the first tick) or
+    every 1, 2, 5 or 10 years (the year alone)."""
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next((s for s in _TICK_STEPS if months / s <= _MAX_TICKS), _TICK_STEPS[-1])
+    index = first.year * 12 + first.month - 1  # months since year 0
+    index -= index % step  # ticks on round quarters, half years and years
+    values, texts = [], []
+    while index <= last.year * 12 + last.month - 1:
+        tick = date(index // 12, index % 12 + 1, 1)
+        if step >= 12:
+            text = str(tick.year)
+        elif tick.month == 1 or not values:
+            text = f"{locales.month_short(tick)}<br>{tick.year}"
+        else:
+            text = locales.month_short(tick)
+        values.append(tick.isoformat())
+        texts.append(text)
+        index += step
+    return {"tickvals": values, "ticktext": texts}
 
 
 def area_progress_figure(areas: pl.DataFrame) -> go.Figure:
@@ -383,8 +442,9 @@ def funds_figure(funds: pl.DataFrame) -> go.Figure:
     """Grouped bars per area and lead: budgeted, mobilised and spent (US dollars)."""
     if funds.is_empty():
         return empty_figure(_(EMPTY_PLAN))
-    labels = [html.escape(f"{a} · {lead}") for a, lead
+    labels = [html.escape(f"{a} · {agency_name(lead)}") for a, lead
               in zip(funds["area_name"], funds["lead"], strict=True)]
+    amount = _("{amount} USD").format(amount="%{customdata}")
     figure = go.Figure()
     for column, name, colour in (
         ("budgeted_usd", _("Budgeted (plan)"), NAVY),
@@ -396,7 +456,7 @@ def funds_figure(funds: pl.DataFrame) -> go.Figure:
             name=name, orientation="h", y=labels, x=amounts,
             marker={"color": colour, "line": {"color": NAVY, "width": 0.5}},
             customdata=["—" if v is None else locales.number(v) for v in amounts],
-            hovertemplate=f"%{{y}}<br>{name}: %{{customdata}} USD<extra></extra>",
+            hovertemplate=f"%{{y}}<br>{name}: {amount}<extra></extra>",
         )
     figure.update_layout(
         barmode="group",

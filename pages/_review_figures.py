@@ -16,9 +16,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from locales import _, percent
+from locales import _, number, percent
 from metrics import review
-from pages._figures import GREY, TEMPLATE, UNHCR_NAVY
+from pages._figures import GREY, TEMPLATE, UNHCR_NAVY, localise_axes
 
 #: The axis shows achievement from −100 % to 200 %; longer bars are cut at the edge.
 AXIS_LOW, AXIS_HIGH = -100.0, 200.0
@@ -65,6 +65,12 @@ def indicator_label(row: dict) -> str:
     return f"{row['outcome']} · {row['name']}" if row["outcome"] else row["name"]
 
 
+def percent_sign() -> str:
+    """The per cent sign as the current language writes it after a number (' %' in English,
+    with a no-break space in Russian, none in Tajik): the axis ticks' suffix."""
+    return percent(0, 0).removeprefix(number(0))
+
+
 def achievement_figure(table: pl.DataFrame, *, title: str) -> go.Figure:
     """Achievement per indicator, in the table's order from the top."""
     drawn = table.filter(pl.col("achievement").is_not_null())
@@ -72,6 +78,7 @@ def achievement_figure(table: pl.DataFrame, *, title: str) -> go.Figure:
     labels = [indicator_label(row) for row in rows]
     figure = go.Figure()
     figure.update_layout(template=TEMPLATE, title={"text": title}, barmode="overlay")
+    localise_axes(figure)
     for rating in review.RATINGS:
         chosen = [(label, row) for label, row in zip(labels, rows, strict=True)
                   if row["rating"] == rating]
@@ -99,7 +106,9 @@ def achievement_figure(table: pl.DataFrame, *, title: str) -> go.Figure:
             mode="markers", name=_("Expected by then"),
             marker={"symbol": "line-ns-open", "size": 26, "line": {"width": 3},
                     "color": UNHCR_NAVY},
-            hovertemplate=_("Expected by then: %{x:.0f} %") + "<extra></extra>")
+            customdata=[percent(value, 0) for _label, value in expected],
+            hovertemplate=_("Expected by then: {percent}").format(percent="%{customdata}")
+            + "<extra></extra>")
     for position, text in ((0, _("Baseline")), (100, _("Target"))):
         figure.add_vline(x=position, line_width=2, line_dash="dash" if position else "solid",
                          line_color=GREY, annotation_text=text, annotation_position="top")
@@ -110,7 +119,7 @@ def achievement_figure(table: pl.DataFrame, *, title: str) -> go.Figure:
     figure.update_xaxes(title=_("Achievement: share of the way from the baseline to the target "
                                 "(%)"),
                         range=[max(AXIS_LOW, low) - 10, min(AXIS_HIGH, high) + 10],
-                        ticksuffix=" %")
+                        ticksuffix=percent_sign())
     figure.update_layout(height=max(320, 160 + 44 * len(labels)),
                          meta={"not_drawn": _not_drawn(table)})
     return figure

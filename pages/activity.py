@@ -44,7 +44,10 @@ EMPTY_SENTENCE = N_(
 #: The picker's key in app.py: callbacks run before the router sets the run's language.
 LANGUAGE_KEY = "lang"
 FLASH_KEY = "plan.flash"
-PERCENT = "%.0f%%"
+#: Figures of the history that may be missing or need the language's signs: column -> kind of
+#: `figures.CELL_FORMATS` (how `figures.cells_in_language` writes them outside English).
+FIGURES = {"progress": "percent", "funds_mobilised_usd": "number", "funds_spent_usd": "number",
+           "date": "date"}
 #: Fields of the update form (session-state keys via `form_key`).
 FORM_FIELDS = ("date", "progress", "status_note", "actual", "mobilised", "spent", "narrative",
                "internal")
@@ -134,7 +137,8 @@ def post(activity_id: str, audience: str) -> None:
     )
     seen = state[seen_key(activity_id)]
     agency = plan.agency_of(audience)
-    other = plan.OTHER_AGENCY.get(agency or "") or _("the other agency")
+    other = (plan.agency_name(plan.OTHER_AGENCY[agency]) if agency in plan.OTHER_AGENCY
+             else _("the other agency"))
 
     def conflict(message: str) -> None:
         state[conflict_key(activity_id)] = message
@@ -145,7 +149,8 @@ def post(activity_id: str, audience: str) -> None:
                                         mode=current_viewer().mode),
         _("Update {update} of {activity} posted and signed for {agency}. It counts for "
           "reporting once {other} signs it off.").format(update=seen + 1, activity=activity_id,
-                                                         agency=agency, other=other),
+                                                         agency=plan.agency_name(agency),
+                                                         other=other),
         conflict)
     if posted:
         reset_form(activity_id, draft.progress)
@@ -169,7 +174,8 @@ def sign(activity_id: str, update_no: int, batch_id: int, audience: str) -> None
                                      user=current_user_label(), seen_batch=batch_id,
                                      mode=current_viewer().mode),
         _("Update {update} of {activity} signed off for {agency}: it now counts for "
-          "reporting.").format(update=update_no, activity=activity_id, agency=agency),
+          "reporting.").format(update=update_no, activity=activity_id,
+                               agency=plan.agency_name(agency)),
         lambda message: flash("warning", message))
 
 
@@ -183,7 +189,7 @@ def send_back(activity_id: str, update_no: int, batch_id: int, audience: str) ->
                                           comment=comment, mode=current_viewer().mode),
         _("Update {update} of {activity} returned by {agency} with your comment; the lead "
           "agency can post a corrected update.").format(update=update_no, activity=activity_id,
-                                                        agency=agency),
+                                                        agency=plan.agency_name(agency)),
         lambda message: flash("warning", message))
 
 
@@ -211,7 +217,7 @@ def details(row: dict, as_of: date) -> None:
                    + _("No signed-off update for more than 90 days (stale)."))
     facts = [
         (_("Area"), figures.area_name(row["area"])),
-        (_("Lead"), row["lead"]),
+        (_("Lead"), plan.agency_name(row["lead"])),
         (_("Partners"), row.get("partners") or "—"),
         (_("Start"), figures.day(row["start"])),
         (_("End"), figures.day(row["end"])),
@@ -266,7 +272,7 @@ def sign_off_cards(row: dict, updates: pl.DataFrame, audience: str,
     if not waiting:
         return
     agency = plan.agency_of(audience)
-    st.subheader(_("Waiting for {agency} to sign").format(agency=agency))
+    st.subheader(_("Waiting for {agency} to sign").format(agency=plan.agency_name(agency)))
     for update in waiting:
         activity_id, number_ = row["activity_id"], update["update_no"]
         with st.container(border=True):
@@ -275,11 +281,11 @@ def sign_off_cards(row: dict, updates: pl.DataFrame, audience: str,
                 progress=number(update["progress"], "percent")))
             visibility = _("internal") if update["internal"] == "yes" else _("shared")
             st.caption(_("Posted and signed for {agency}; visibility: {visibility}").format(
-                agency=update["posted_agency"], visibility=visibility))
+                agency=plan.agency_name(update["posted_agency"]), visibility=visibility))
             actual = actual_text(row.get("indicator"), update["indicator_actual"], audience,
                                  thresholds)
             lines = [
-                _("Posted by: {value}").format(value=update["posted_by"]),
+                _("Posted by: {value}").format(value=plan.person_label(update["posted_by"])),
                 _("Status note: {value}").format(value=update["status_note"] or "—"),
                 _("Indicator actual: {value}").format(value=actual),
                 _("Funds mobilised (USD): {value}").format(
@@ -318,8 +324,8 @@ def update_form(row: dict, updates: pl.DataFrame, audience: str) -> None:
     latest_progress = (float(updates.sort("update_no").get_column("progress").last())
                        if updates.height else float(row["progress"]))
     st.caption(_("This will be update {update}. Posting signs it for {agency}; it counts once "
-                 "the other agency signs it off.").format(update=seen + 1,
-                                                          agency=plan.agency_of(audience)))
+                 "the other agency signs it off.").format(
+                     update=seen + 1, agency=plan.agency_name(plan.agency_of(audience))))
     with st.form(f"plan.post.{activity_id}"):
         left, right = st.columns(2)
         left.date_input(_("Date of the update"), value=date.today(), max_value=date.today(),
@@ -361,7 +367,8 @@ def actions(row: dict, updates: pl.DataFrame, audience: str,
         update_form(row, updates, audience)
     else:
         st.caption(_("Updates on this activity are posted by {lead} (the lead agency); "
-                     "{agency} signs them off.").format(lead=row["lead"], agency=agency))
+                     "{agency} signs them off.").format(lead=plan.agency_name(row["lead"]),
+                                                        agency=plan.agency_name(agency)))
 
 
 def _signature(frame: pl.DataFrame, agency: str) -> pl.Series:
@@ -374,9 +381,20 @@ def _signature(frame: pl.DataFrame, agency: str) -> pl.Series:
             shown.append(_("waiting"))
         else:
             shown.append(_("{action} by {who} on {date}").format(
-                action=plan.state_label(action), who=who or "?",
+                action=plan.state_label(action), who=plan.person_label(who) or "?",
                 date=figures.day(on) if isinstance(on, date) else (on or "?")))
     return pl.Series(prefix, shown, dtype=pl.String)
+
+
+def figure_column(column: str, label: str, english: str | None = None, **options) -> dict:
+    """The column config of a column of `FIGURES`: in English a number (or date) column that
+    Streamlit formats with `english` (the table keeps the numbers to sort by), in Russian and
+    Tajik the text of `figures.cells_in_language`, right-aligned like numbers."""
+    if locales.language() != locales.DEFAULT:
+        return st.column_config.TextColumn(label, alignment="right", **options)
+    if FIGURES[column] == "date":
+        return st.column_config.DateColumn(label, **options)
+    return st.column_config.NumberColumn(label, format=english, **options)
 
 
 # Column titles in the language of the run (a page script runs anew each time).
@@ -387,19 +405,25 @@ HISTORY_COLUMNS = {
                                                   format="YYYY-MM-DD HH:mm"),
     "changed_by": st.column_config.TextColumn(_("Changed by")),
     "state": st.column_config.TextColumn(_("State")),
-    "date": st.column_config.DateColumn(_("Dated")),
-    "progress": st.column_config.NumberColumn(_("Progress"), format=PERCENT),
+    "date": figure_column("date", _("Dated")),
+    "progress": figure_column("progress", _("Progress"), "%.0f %%"),
     "status_note": st.column_config.TextColumn(_("Status note")),
     "indicator_actual": st.column_config.TextColumn(_("Indicator actual")),
-    "funds_mobilised_usd": st.column_config.NumberColumn(_("Mobilised (USD)"),
-                                                         format="localized"),
-    "funds_spent_usd": st.column_config.NumberColumn(_("Spent (USD)"), format="localized"),
-    "unhcr": st.column_config.TextColumn("UNHCR"),
-    "unicef": st.column_config.TextColumn("UNICEF"),
+    "funds_mobilised_usd": figure_column("funds_mobilised_usd", _("Mobilised (USD)"),
+                                         "localized"),
+    "funds_spent_usd": figure_column("funds_spent_usd", _("Spent (USD)"), "localized"),
+    "unhcr": st.column_config.TextColumn(plan.agency_name("UNHCR")),
+    "unicef": st.column_config.TextColumn(plan.agency_name("UNICEF")),
     "comment": st.column_config.TextColumn(_("Comment")),
     "visibility": st.column_config.TextColumn(_("Visibility")),
     "narrative": st.column_config.TextColumn(_("Narrative"), width="large"),
 }
+
+
+def people_in_language(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Who acted (`column`), as `plan.person_label` shows it (an agency by its name)."""
+    return frame.with_columns(pl.Series(
+        column, [plan.person_label(v) for v in frame.get_column(column)], dtype=pl.String))
 
 
 def indicator_actuals(frame: pl.DataFrame, code: str | None, audience: str,
@@ -435,6 +459,10 @@ def history_table(history: pl.DataFrame, row: dict, audience: str,
     if audience not in plan.INTERNAL_READERS:  # donors: no internal text reached this page
         frame = frame.drop("visibility")
     frame = indicator_actuals(frame, row.get("indicator"), audience, thresholds)
+    frame = figures.cells_in_language(people_in_language(frame, "changed_by"), FIGURES)
+    # texts nobody wrote (or a donor may not read) are empty cells, not "None"
+    frame = frame.with_columns(pl.col(c).fill_null("") for c in plan.WITHHELD_TEXTS
+                               if c in frame.columns)
     columns = [c for c in HISTORY_COLUMNS if c in frame.columns]
     st.dataframe(frame.select(columns), hide_index=True, width="stretch",
                  column_config=HISTORY_COLUMNS)
@@ -444,10 +472,13 @@ def activity_versions_table(versions: pl.DataFrame) -> None:
     """The activity's own versions (a corrected workplan imported with --replace adds one)."""
     if versions.height <= 1:
         return
+    shown = people_in_language(versions, "changed_by").with_columns(pl.Series(
+        "changed", [plan.changes_text(f) for f in versions.get_column("fields").to_list()],
+        dtype=pl.String))
     with st.expander(_("Changes to the activity itself ({count})").format(
             count=versions.height - 1)):
         st.dataframe(
-            versions.select("changed_at", "changed_by", "changed").reverse(), hide_index=True,
+            shown.select("changed_at", "changed_by", "changed").reverse(), hide_index=True,
             width="stretch",
             column_config={
                 "changed_at": st.column_config.DatetimeColumn(_("Imported at (UTC)"),

@@ -15,7 +15,13 @@ import streamlit as st
 import locales
 from data_access import audit, cache
 from locales import _, ngettext
-from pages._context import AUDIENCES, audience_title, in_this_language, require_page
+from pages._context import (
+    AUDIENCES,
+    audience_title,
+    in_this_language,
+    keep_choice,
+    require_page,
+)
 
 # Column titles in the language of the run (a page script runs anew each time). The log's own
 # words (actions, targets, details) are kept as they were written: in English.
@@ -44,6 +50,8 @@ def render() -> None:
     today = date.today()
     days = left.date_input(_("Days"), (today - timedelta(days=30), today), max_value=today,
                            key="audit.days")
+    keep_choice("audit.actions")  # their names are in the language of the run
+    keep_choice("audit.audiences")
     actions = middle.multiselect(_("Actions"), list(audit.ACTIONS), key="audit.actions",
                                  format_func=in_this_language(
                                      lambda a: f"{a} — {_(audit.ACTIONS[a])}"))
@@ -61,16 +69,18 @@ def render() -> None:
     if events.is_empty():
         st.info(_("No event matches these filters."), icon=":material/info:")
         return
-    count = ngettext("**{count} event**", "**{count} events**", events.height).format(
-        count=locales.number(events.height))
     if events.height >= LIMIT:
-        count += " " + _("(the newest {limit}; narrow the filters)").format(
-            limit=locales.number(LIMIT))
-    st.markdown(count)
+        st.markdown(_("**The newest {limit} events** — narrow the filters to see the others.")
+                    .format(limit=locales.number(LIMIT)))
+    else:
+        st.markdown(ngettext("**{count} event**", "**{count} events**", events.height).format(
+            count=locales.number(events.height)))
     summary = (events.group_by("action").agg(pl.len().alias("events"))
                .sort(["events", "action"], descending=[True, False]))
-    st.caption(" · ".join(f"{row['action']}: {locales.number(row['events'])}"
-                          for row in summary.iter_rows(named=True)))
+    st.caption(" · ".join(
+        ngettext("{action}: {count} event", "{action}: {count} events", row["events"]).format(
+            action=row["action"], count=locales.number(row["events"]))
+        for row in summary.iter_rows(named=True)))
     st.dataframe(events.drop("id"), column_config=COLUMNS, hide_index=True)
 
 

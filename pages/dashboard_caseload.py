@@ -90,8 +90,9 @@ if districts:
     top = set(by_district.sort("value", descending=True, nulls_last=True)
               .head(TOP_DISTRICTS).get_column("district").to_list())
     view.chart(fig.bars(by_district.filter(pl.col("district").is_in(top)), "district",
-                        title=_("The {count} districts with most persons of concern").format(
-                            count=TOP_DISTRICTS),
+                        title=ngettext("The {count} district with most persons of concern",
+                                       "The {count} districts with most persons of concern",
+                                       TOP_DISTRICTS).format(count=TOP_DISTRICTS),
                         unit="persons", names=view.names("district")), key="by-district")
     view.figures(by_district, title=_("Persons of concern by district"),
                  by=["region", "district"], key="by-district", indicator="POP.POC")

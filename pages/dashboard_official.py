@@ -15,7 +15,7 @@ from data_access import reference as ref
 from locales import N_, _
 from pages import _figures as fig
 from pages import _view as view
-from pages._context import in_this_language
+from pages._context import url_selectbox
 
 FIRST_YEAR = 1992
 #: The countries compared (names shown in the current language: `ref.country_name`).
@@ -28,10 +28,9 @@ IMPORT_HINT = N_("import UNHCR's published tables with `hamkori import unhcr-pop
                  "(and unhcr-solutions, unhcr-asylum-applications, unhcr-asylum-decisions)")
 
 ctx = view.header(_("Official statistics"), _("UNHCR's published statistics, up to {year}."))
-# the shown name is what the URL keeps (`?country=Kazakhstan`, `?country=Казахстан`)
-country = st.selectbox(_("Country of asylum"), COUNTRIES,
-                       format_func=in_this_language(ref.country_name),
-                       key="country", bind="query-params")
+# the URL keeps the code (`?country=KAZ`), whatever the language
+country = url_selectbox(st, _("Country of asylum"), COUNTRIES, key="country", default=COUNTRIES[0],
+                        shown=ref.country_name)
 name = ref.country_name(country)
 codes = view.require(TILES, _("Official statistics"))
 values = view.values(codes, country=country, region=False)

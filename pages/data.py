@@ -14,14 +14,17 @@ and rollback is in the audit log.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import polars as pl
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 import locales
 from data_access import auth, cache, importer, uploads
 from data_access import datasets as ds
 from locales import N_, _, ngettext
-from pages._context import current_viewer, in_this_language, require_page
+from pages._context import current_viewer, in_this_language, keep_choice, require_page
 
 OUTCOME_KEY = "data.upload.outcome"
 ROLLBACK_KEY = "data.rollback.outcome"
@@ -39,7 +42,7 @@ PROBLEM_COLUMNS = {
 FRESHNESS_COLUMNS = {
     "title": st.column_config.TextColumn(_("Dataset"), width="large"),
     "dataset": st.column_config.TextColumn(_("Template")),
-    "rows": st.column_config.NumberColumn(_("Current rows"), format="localized"),
+    "rows": st.column_config.NumberColumn(_("Current rows")),
     "first": st.column_config.TextColumn(_("Covers from")),
     "last": st.column_config.TextColumn(_("to")),
     "last_import": st.column_config.DatetimeColumn(_("Last import (UTC)"),
@@ -51,8 +54,8 @@ HISTORY_COLUMNS = {
     "id": st.column_config.NumberColumn(_("Batch")),
     "dataset": st.column_config.TextColumn(_("Dataset")),
     "file_name": st.column_config.TextColumn(_("File"), width="medium"),
-    "rows": st.column_config.NumberColumn(_("Rows"), format="localized"),
-    "replaced_rows": st.column_config.NumberColumn(_("Replaced"), format="localized"),
+    "rows": st.column_config.NumberColumn(_("Rows")),
+    "replaced_rows": st.column_config.NumberColumn(_("Replaced")),
     "user_name": st.column_config.TextColumn(_("By")),
     "imported_at": st.column_config.DatetimeColumn(_("When (UTC)"), format="YYYY-MM-DD HH:mm"),
     "status": st.column_config.TextColumn(_("Status")),
@@ -70,23 +73,38 @@ def describe(name: str) -> str:
     return f"{ds.get(name).display_title} ({name})"
 
 
-def imported_message(result: importer.ImportResult) -> str:
-    """What an import did, in the current language (`result.message` is the log's English)."""
-    if result.status != "imported":
-        return _("identical file already imported as batch {batch}: nothing to do").format(
-            batch=result.batch_id)
-    text = ngettext("imported {rows} row into {dataset} as batch {batch}",
-                    "imported {rows} rows into {dataset} as batch {batch}", result.rows).format(
-        rows=locales.number(result.rows), dataset=result.dataset, batch=result.batch_id)
-    if result.replaced_rows:
-        text += "; " + ngettext("{rows} earlier row replaced (kept for rollback)",
-                                "{rows} earlier rows replaced (kept for rollback)",
-                                result.replaced_rows).format(
-            rows=locales.number(result.replaced_rows))
+def with_counts(frame: pl.DataFrame, columns: Sequence[str]) -> Styler:
+    """`frame` for `st.dataframe` with its counts written as the chosen language writes them
+    (8,620 / 8 620). The cells keep their numbers, so a click on the column still sorts them
+    by value; `format="localized"` would follow the browser's language, not the page's."""
+    language = locales.language()
+
+    def shown(value) -> str:
+        with locales.using(language):
+            return locales.number(value)
+
+    return frame.to_pandas().style.format(shown, subset=list(columns), na_rep="—")
+
+
+def imported_message(outcome: Mapping) -> str:
+    """What an import did, in the current language, from the outcome kept in the session (the
+    numbers, not a sentence: a change of language rewrites it)."""
+    if outcome["kind"] != "imported":
+        return _("{file}: identical file already imported as batch {batch}: nothing to do.").format(
+            file=outcome["file"], batch=outcome["batch"])
+    text = ngettext("{file}: imported {rows} row into {dataset} as batch {batch}.",
+                    "{file}: imported {rows} rows into {dataset} as batch {batch}.",
+                    outcome["rows"]).format(file=outcome["file"], rows=locales.number(outcome["rows"]),
+                                           dataset=outcome["dataset"], batch=outcome["batch"])
+    if outcome["replaced"]:
+        text += " " + ngettext("{rows} earlier row was replaced (kept for rollback).",
+                               "{rows} earlier rows were replaced (kept for rollback).",
+                               outcome["replaced"]).format(rows=locales.number(outcome["replaced"]))
     return text
 
 
 def rolled_back_message(result: importer.RollbackResult) -> str:
+    """What a rollback did, in the current language (`result.message` is the log's English)."""
     text = ngettext("rolled back batch {batch} ({dataset}): {rows} row removed",
                     "rolled back batch {batch} ({dataset}): {rows} rows removed",
                     result.removed_rows).format(batch=result.batch_id, dataset=result.dataset,
@@ -110,6 +128,7 @@ def upload(role: str) -> None:
         st.info(_("Your role imports no dataset here."), icon=":material/info:")
         return
     limit = uploads.limits()
+    keep_choice("data.dataset")
     name = st.selectbox(_("Dataset"), names, format_func=in_this_language(describe),
                         key="data.dataset")
     spec = ds.get(name)
@@ -141,7 +160,10 @@ def shown_name(name: str) -> str:
 
 
 def run_import(name: str, uploaded, replace: bool, role: str) -> dict:
-    """Import the uploaded file; the outcome is kept for the next runs of the page."""
+    """Import the uploaded file; the outcome is kept for the next runs of the page, as data
+    (counts, batch, problems) that `show_outcome` words in the language of each run. A refusal
+    before the rows are read keeps the message `data_access` wrote, in the language of the
+    upload."""
     progress = st.progress(0.0, text=_("Reading and validating every row…"))
 
     def report(stage: str, done: int, total: int) -> None:
@@ -167,28 +189,34 @@ def run_import(name: str, uploaded, replace: bool, role: str) -> dict:
         return {"kind": "refused", "message": str(refused), "file": file_name}
     except importer.ImportRefused as refused:
         progress.empty()
-        problems = refused.problems if refused.problems is not None else None
         return {"kind": "refused", "message": str(refused), "file": file_name,
-                "problems": problems}
+                "problems": refused.problems}
     progress.progress(1.0, text=_("Done"))
     cache.refresh()
-    kind = "imported" if result.status == "imported" else "unchanged"
-    return {"kind": kind, "message": imported_message(result), "file": file_name}
+    return {"kind": "imported" if result.status == "imported" else "unchanged",
+            "file": file_name, "dataset": result.dataset, "batch": result.batch_id,
+            "rows": result.rows, "replaced": result.replaced_rows}
 
 
 def show_outcome(outcome: dict | None) -> None:
     if not outcome:
         return
     if outcome["kind"] == "imported":
-        st.success(f"{outcome['file']}: {outcome['message']}.", icon=":material/check_circle:")
+        st.success(imported_message(outcome), icon=":material/check_circle:")
         return
     if outcome["kind"] == "unchanged":
-        st.info(f"{outcome['file']}: {outcome['message']}.", icon=":material/info:")
+        st.info(imported_message(outcome), icon=":material/info:")
         return
-    st.error(outcome["message"].splitlines()[0], icon=":material/block:")
     problems: pl.DataFrame | None = outcome.get("problems")
     if problems is None or problems.is_empty():
+        st.error(outcome["message"].splitlines()[0], icon=":material/block:")
         return
+    # the headline in the language of this run (the importer's words, from the count)
+    st.error(ngettext("{file}: {count} problem found; nothing was imported. Fix the file and "
+                      "import it again.",
+                      "{file}: {count} problems found; nothing was imported. Fix the file and "
+                      "import it again.", problems.height).format(
+        file=outcome["file"], count=locales.number(problems.height)), icon=":material/block:")
     st.markdown(ngettext("**{count} problem** — fix it in the file and upload it again. "
                          "Nothing was written.",
                          "**{count} problems** — fix them in the file and upload it again. "
@@ -215,8 +243,8 @@ def freshness(role: str) -> None:
         "title", [ds.get(name).display_title if name in ds.DATASETS else title
                   for name, title in frame.select("dataset", "title").iter_rows()],
         dtype=pl.String))
-    st.dataframe(frame.select(list(FRESHNESS_COLUMNS)), column_config=FRESHNESS_COLUMNS,
-                 hide_index=True)
+    st.dataframe(with_counts(frame.select(list(FRESHNESS_COLUMNS)), ["rows"]),
+                 column_config=FRESHNESS_COLUMNS, hide_index=True)
 
 
 def history(role: str) -> None:
@@ -228,8 +256,9 @@ def history(role: str) -> None:
     shown = batches.with_columns(pl.Series(
         "status", [_(BATCH_STATUS[s]) if s in BATCH_STATUS else s
                    for s in batches.get_column("status")], dtype=pl.String))
-    st.dataframe(shown.select(list(HISTORY_COLUMNS)), column_config=HISTORY_COLUMNS,
-                 hide_index=True, height=min(420, 38 + 35 * batches.height))
+    st.dataframe(with_counts(shown.select(list(HISTORY_COLUMNS)), ["rows", "replaced_rows"]),
+                 column_config=HISTORY_COLUMNS, hide_index=True,
+                 height=min(420, 38 + 35 * batches.height))
     if auth.may_rollback(role):
         rollback(batches)
 
@@ -246,6 +275,7 @@ def rollback(batches: pl.DataFrame) -> None:
         rows=ngettext("{count} row", "{count} rows", row["rows"]).format(
             count=locales.number(row["rows"])))
         for row in active.iter_rows(named=True)}
+    keep_choice("data.rollback.batch")
     batch_id = st.selectbox(_("Import"), list(labels), format_func=labels.get,
                             key="data.rollback.batch")
     sure = st.checkbox(_("I want to remove this import from the warehouse"),
@@ -257,18 +287,21 @@ def rollback(batches: pl.DataFrame) -> None:
             result = cache.guarded(lambda: uploads.rollback_batch(engine(), int(batch_id),
                                                                   actor=actor))
         except (auth.NotAllowed, importer.ImportRefused) as refused:
-            st.session_state[ROLLBACK_KEY] = ("error", str(refused))
+            st.session_state[ROLLBACK_KEY] = str(refused)
         else:
             cache.refresh()
-            st.session_state[ROLLBACK_KEY] = ("success", rolled_back_message(result))
+            st.session_state[ROLLBACK_KEY] = result
         st.rerun()
 
 
 def show_rollback_outcome() -> None:
+    """What the rollback of the run before did (a result is worded now, in this run's
+    language; a refusal is `data_access`'s message)."""
     outcome = st.session_state.pop(ROLLBACK_KEY, None)
-    if outcome:
-        kind, message = outcome
-        (st.success if kind == "success" else st.error)(message)
+    if isinstance(outcome, importer.RollbackResult):
+        st.success(rolled_back_message(outcome))
+    elif outcome:
+        st.error(outcome)
 
 
 def render() -> None:

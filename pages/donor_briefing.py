@@ -18,10 +18,10 @@ Two views of one page:
   refresh or a shared link opens the same slide; ← and → step through the slides, Esc (*Exit
   briefing*) goes back to the panel.
 
-Why a tab of its own: the sidebar's year and audience widgets keep their values in the URL
-(`bind="query-params"`); when a run stops drawing them, Streamlit takes those parameters out of
-the URL and leaves the emptied sidebar up until the next run. A fresh session opened on the
-briefing's link never draws them, so its URL stays whole from the first slide.
+Why a tab of its own: the sidebar's year widget keeps its value in the URL
+(`bind="query-params"`); when a run stops drawing it, Streamlit takes that parameter out of the
+URL and leaves the emptied sidebar up until the next run. A fresh session opened on the
+briefing's link never draws it, so its URL stays whole from the first slide.
 
 The deck is built once per session for (warehouse version, audience, year, language) and kept
 in the session: stepping through slides does not rebuild it. Its figures come through the
@@ -51,6 +51,7 @@ from pages._context import (
     deferred_export,
     plain,
     require_page,
+    with_detail,
 )
 
 URL_PATH = "briefing"
@@ -130,8 +131,8 @@ def cannot_draw() -> str | None:
         chromium_path()
         fonts()
     except (ChartRenderError, FontMissing) as problem:
-        return _("The deck files cannot be made on this server: {problem}.").format(
-            problem=str(problem).rstrip("."))
+        return with_detail(_("The deck files cannot be made on this server: it lacks the browser "
+                             "that draws the charts or the font for the text."), problem)
     return None
 
 
@@ -151,8 +152,8 @@ def downloads(deck: Deck, context: ViewContext) -> None:
         from briefing.pdf_deck import write_pdf
         from briefing.pptx_deck import write_pptx
     except ImportError as problem:
-        st.info(_("The deck files are not available on this server ({problem}).").format(
-            problem=problem), icon=":material/info:")
+        st.info(with_detail(_("The deck files are not available on this server."), problem),
+                icon=":material/info:")
         return
     stem = f"hamkori-briefing-{context.year}-{context.audience}-{deck.language}"
     detail = f"as {context.audience}, {context.year}, {deck.language}"  # the audit log's words

@@ -11,10 +11,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-import locales
+from data_access.config import disclosure_thresholds
 from locales import N_, _
 from metrics.catalogue import CATALOGUE
-from metrics.engine import NO_DATA, OK, format_value
+from metrics.changes import changes, previous_column
+from metrics.disclosure import threshold_for
+from metrics.engine import NO_DATA
 from pages import _view as view
 
 #: Tiles in rows: (section title, indicator codes). An audience sees the ones it may (DOMAIN §1).
@@ -35,10 +37,6 @@ DATASET_NOUNS = {
     "birth_registration": N_("birth registration"), "joint_plan": N_("joint-plan"),
     "funding": N_("funding"),
 }
-#: Units whose changes are told as "rose from … to …" (counts of people and cases).
-COUNTED = ("persons", "cases")
-
-
 def noun(code: str) -> str:
     dataset = CATALOGUE.source_of(CATALOGUE.indicator(code)).dataset
     return _(DATASET_NOUNS[dataset]) if dataset in DATASET_NOUNS else dataset
@@ -55,29 +53,13 @@ def no_data_sentence(nouns: list[str], year: int, region: str | None) -> str:
     return text.format(what=listed, year=year, region=region, hint=_(view.NO_DATA_HINT))
 
 
-def largest_changes(rows: dict[str, dict], previous_label: str, count: int = 3) -> list[str]:
-    """The `count` counts that changed most on the previous period (relative change), as
-    sentences: 'Voluntary repatriation rose from 66 to 1,421 (+2,053 %) on 2024.'"""
-    changes = []
-    for row in rows.values():
-        value, before = row["value"], row["previous"]
-        if (row["status"] != OK or row["unit"] not in COUNTED or value is None or before is None
-                or before == 0 or value == before):
-            continue
-        changes.append((abs(value - before) / before, row))
-    sentences = []
-    for _rank, row in sorted(changes, key=lambda item: item[0], reverse=True)[:count]:
-        if row["value"] > row["previous"]:
-            sentence = _("{indicator} rose from {before} to {after} ({change}) on {period}.")
-        else:
-            sentence = _("{indicator} fell from {before} to {after} ({change}) on {period}.")
-        before = format_value(row["previous"], row["unit"], OK)
-        percent = (row["value"] - row["previous"]) / row["previous"] * 100
-        sign = "+" if round(percent) >= 0 else "-"
-        sentences.append(sentence.format(
-            indicator=row["name"], before=before, after=row["display"],
-            change=sign + locales.percent(abs(round(percent)), 0), period=previous_label))
-    return sentences
+def largest_changes(values: pl.DataFrame, audience: str, count: int = 3) -> list[str]:
+    """The `count` figures that changed most on the previous year, as sentences ("Voluntary
+    repatriation rose from 66 to 1,421."): `metrics.changes`, as the briefing tells them, so
+    that no withheld value and no difference of 1 … threshold − 1 people is told."""
+    threshold = threshold_for(audience, disclosure_thresholds())
+    found = changes(values, previous_column(values), threshold=threshold, limit=count)
+    return [change.sentence for change in found]
 
 
 ctx = view.header(_("Hamkori overview"),
@@ -105,9 +87,9 @@ else:
                                  if rows[code]["status"] == NO_DATA))
     if missing:
         st.info(no_data_sentence(missing, ctx.year, region), icon=":material/info:")
-    sentences = largest_changes(rows, str(ctx.year - 1))
+    sentences = largest_changes(values, ctx.audience)
     if sentences:
-        st.subheader(_("What changed most"))
+        st.subheader(_("What changed most since {year}").format(year=ctx.year - 1))
         st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
     trend = view.series(shown_codes, view.years_up_to(ctx, first=ctx.year - 6))
     lines = view.sparklines(trend)

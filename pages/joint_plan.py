@@ -6,7 +6,9 @@ the catalogue indicator `LOU.ON_TRACK_PCT` for the selected year — on track or
 to be active, from `metrics.joint_plan.activity_flags` like the engine — so the page and
 `hamkori report` agree. Tables and figures come from
 `pages/_plan_figures.py`; the data from the cached loaders in `data_access/cache.py`. The plan has
-no regional breakdown. The XLSX workplan holds internal narratives: it is offered to UNHCR,
+no regional breakdown. Agencies are shown by name (`plan.agency_name`); in Russian and Tajik
+the tables' figures are the language's text ('33,3 %', '—' for none), English keeps numbers that
+Streamlit formats. The XLSX workplan holds internal narratives: it is offered to UNHCR,
 UNICEF and the data manager, never to donors (and `cache.workplan_xlsx` refuses them too).
 """
 
@@ -31,22 +33,43 @@ EMPTY_SENTENCE = N_(
 ON_TRACK = "LOU.ON_TRACK_PCT"
 ACTIVITY_PAGE = "pages/activity.py"
 PLOTLY_CONFIG = {"displaylogo": False}
-PERCENT = "%.0f%%"
+#: Columns of figures that may be missing or need the language's signs: column -> kind of
+#: `figures.CELL_FORMATS` (how `figures.cells_in_language` writes them outside English).
+FIGURES = {"due": "number", "on_track_or_completed": "number", "on_track_pct": "percent_1",
+           "mean_progress": "percent", "budgeted_usd": "number", "mobilised_usd": "number",
+           "spent_usd": "number", "end": "date", "progress": "percent",
+           "update_progress": "percent", "last_signed": "date", "date": "date"}
+#: How Streamlit writes a kind of figure in English (the table keeps the numbers to sort by).
+ENGLISH_FORMATS = {"percent": "%.0f %%", "percent_1": "%.1f %%"}
+
+
+def figure_column(column: str, label: str, english: str | None = None, **options) -> dict:
+    """The column config of a column of `FIGURES`: in English a number (or date) column that
+    Streamlit formats (`english`, or the kind's `ENGLISH_FORMATS`), in Russian and Tajik the
+    text of `figures.cells_in_language`, right-aligned like numbers."""
+    kind = FIGURES[column]
+    if locales.language() != locales.DEFAULT:
+        return st.column_config.TextColumn(label, alignment="right", **options)
+    if kind == "date":
+        return st.column_config.DateColumn(label, **options)
+    return st.column_config.NumberColumn(label, format=english or ENGLISH_FORMATS.get(kind),
+                                         **options)
+
 
 # Column titles in the language of the run (a page script runs anew each time).
 AREA_COLUMNS = {
     "area_name": st.column_config.TextColumn(_("Area"), width="large"),
     "activities": st.column_config.NumberColumn(_("Activities")),
     "started": st.column_config.NumberColumn(_("Started")),
-    "due": st.column_config.NumberColumn(
-        _("Due"), help=_("Due to be active: begun by the as-of date and not completed before "
-                         "the year (the denominator of the on-track share)")),
-    "on_track_or_completed": st.column_config.NumberColumn(
-        _("On track or completed"), help=_("Of the activities due")),
-    "on_track_pct": st.column_config.NumberColumn(
-        _("On track (% of due)"), format="%.1f%%", help=indicator_definition(ON_TRACK)),
-    "mean_progress": st.column_config.NumberColumn(
-        _("Mean signed progress"), format=PERCENT,
+    "due": figure_column(
+        "due", _("Due"), help=_("Due to be active: begun by the as-of date and not completed "
+                                "before the year (the denominator of the on-track share)")),
+    "on_track_or_completed": figure_column(
+        "on_track_or_completed", _("On track or completed"), help=_("Of the activities due")),
+    "on_track_pct": figure_column(
+        "on_track_pct", _("On track (% of due)"), help=indicator_definition(ON_TRACK)),
+    "mean_progress": figure_column(
+        "mean_progress", _("Mean signed progress"),
         help=_("Mean latest dual-signed progress of the started activities (none signed: "
                "0 %)")),
     "overdue": st.column_config.NumberColumn(_("Overdue")),
@@ -57,9 +80,9 @@ FUNDS_COLUMNS = {
     "area_name": st.column_config.TextColumn(_("Area"), width="large"),
     "lead": st.column_config.TextColumn(_("Lead")),
     "activities": st.column_config.NumberColumn(_("Activities")),
-    "budgeted_usd": st.column_config.NumberColumn(_("Budgeted (USD)"), format="localized"),
-    "mobilised_usd": st.column_config.NumberColumn(_("Mobilised (USD)"), format="localized"),
-    "spent_usd": st.column_config.NumberColumn(_("Spent (USD)"), format="localized"),
+    "budgeted_usd": figure_column("budgeted_usd", _("Budgeted (USD)"), "localized"),
+    "mobilised_usd": figure_column("mobilised_usd", _("Mobilised (USD)"), "localized"),
+    "spent_usd": figure_column("spent_usd", _("Spent (USD)"), "localized"),
     "reporting": st.column_config.NumberColumn(
         _("Activities reporting funds"), help=_("With a mobilised figure in a signed-off update")),
 }
@@ -67,22 +90,24 @@ ACTIVITY_COLUMNS = {
     "activity_id": st.column_config.TextColumn(_("Activity")),
     "title": st.column_config.TextColumn(_("Title"), width="large"),
     "lead": st.column_config.TextColumn(_("Lead")),
-    "end": st.column_config.DateColumn(_("Ended")),
+    "end": figure_column("end", _("Ended")),
     "days_overdue": st.column_config.NumberColumn(_("Days overdue")),
-    "progress": st.column_config.NumberColumn(_("Signed progress"), format=PERCENT),
-    "update_progress": st.column_config.NumberColumn(_("Progress in the update"),
-                                                     format=PERCENT),
-    "last_signed": st.column_config.DateColumn(_("Last signed update")),
+    "progress": figure_column("progress", _("Signed progress")),
+    "update_progress": figure_column("update_progress", _("Progress in the update")),
+    "last_signed": figure_column("last_signed", _("Last signed update")),
     "days_silent": st.column_config.NumberColumn(_("Days without a signed update")),
     "status": st.column_config.TextColumn(_("Status")),
     "update_no": st.column_config.NumberColumn(_("Update")),
-    "date": st.column_config.DateColumn(_("Dated")),
+    "date": figure_column("date", _("Dated")),
     "posted_by": st.column_config.TextColumn(_("Posted by")),
     "posted_agency": st.column_config.TextColumn(_("Agency")),
 }
 
 
 def show_table(frame: pl.DataFrame, columns: dict) -> None:
+    """`frame`'s columns that `columns` configures, agencies by name and figures as the
+    language writes them (`figures.cells_in_language`)."""
+    frame = figures.cells_in_language(frame, FIGURES)
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={k: v for k, v in columns.items() if k in frame.columns},
                  column_order=[c for c in frame.columns if c in columns])
@@ -159,13 +184,14 @@ def needs_action(status: pl.DataFrame, updates: pl.DataFrame, as_of: date, audie
                       "to sign them"))
         counts = figures.waiting_counts(updates)
         for column, (who, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
-            column.metric(_("Waiting for {agency}").format(agency=who), locales.number(count),
-                          border=True)
+            column.metric(_("Waiting for {agency}").format(agency=plan.agency_name(who)),
+                          locales.number(count), border=True)
         return
     waiting = figures.waiting_for(updates, agency, status)
-    st.markdown(ngettext("**Waiting for {agency} to sign** — {count} updates",
+    st.markdown(ngettext("**Waiting for {agency} to sign** — {count} update",
                          "**Waiting for {agency} to sign** — {count} updates",
-                         waiting.height).format(agency=agency, count=waiting.height))
+                         waiting.height).format(agency=plan.agency_name(agency),
+                                                count=waiting.height))
     if waiting.is_empty():
         return
     show_table(waiting.rename({"progress": "update_progress"}), ACTIVITY_COLUMNS)

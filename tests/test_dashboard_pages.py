@@ -6,6 +6,7 @@ equals `hamkori report` for the same filters (same period, region, audience, cou
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import demo_warehouse
@@ -161,5 +162,19 @@ def test_the_overview_tells_what_changed_most(served):
     assert changes, "no 'what changed most' list"
     sentences = changes[0].splitlines()
     assert len(sentences) == 3
-    assert all((" rose from " in s or " fell from " in s) and s.endswith("on 2024.")
-               for s in sentences)
+    assert all((" rose from " in s or " fell from " in s) and s.endswith(".") for s in sentences)
+    assert "What changed most since 2024" in [h.value for h in at.subheader]
+
+
+def test_the_overview_tells_a_donor_no_small_difference(served):
+    """The briefing's rule (metrics.changes): no change of 1-4 people is told to a donor, nor
+    a withheld value ("<5")."""
+    at = open_page("overview", "donor", year="2025")
+    sentences = [s for m in at.markdown if m.value.startswith("- ") for s in m.value.splitlines()]
+    assert sentences
+    for sentence in sentences:
+        assert "<5" not in sentence
+        numbers = re.findall(r"from ([\d,.]+)( %)? to ([\d,.]+)", sentence)
+        before, percent, after = numbers[0]
+        if not percent:
+            assert not 1 <= abs(float(after.replace(",", "")) - float(before.replace(",", ""))) < 5

@@ -273,7 +273,7 @@ def test_funds_figure_groups_budget_mobilised_and_spent():
     figure = figures.funds_figure(figures.funds_by_area_lead(PLAN))
     assert [t.name for t in figure.data] == ["Budgeted (plan)", "Mobilised (latest signed update)",
                                              "Spent (latest signed update)"]
-    assert list(figure.data[0].y)[:2] == ["Education · JOINT", "Education · UNICEF"]
+    assert list(figure.data[0].y)[:2] == ["Education · Joint", "Education · UNICEF"]
     assert figure.layout.barmode == "group"
     assert figure.layout.xaxis.title.text == "US dollars"
     assert "$" not in figure_text(figure)  # no MathJax trigger (offline)

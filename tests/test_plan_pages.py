@@ -176,7 +176,7 @@ def test_the_activity_is_chosen_in_the_url(planned):
     selector.set_value(JOINT).run()
     assert metrics(at)["Baseline"] == "60 %"
     details = at.dataframe[0].value.set_index("Detail")["Value"]
-    assert details["Lead"] == "JOINT" and details["End"] == "2025-12-31"
+    assert details["Lead"] == "Joint" and details["End"] == "2025-12-31"
 
 
 @pytest.mark.parametrize("in_url", ["label", "bare id"])
@@ -226,7 +226,8 @@ def test_post_then_sign_off_changes_status_and_the_lou_indicator(planned):
 
     # UNHCR sees it waiting on the Joint Plan page, then signs it on the activity page.
     overview = open_page(PLAN_PAGE, "unhcr")
-    assert "Waiting for UNHCR to sign** — 1 updates" in texts(overview.markdown)
+    assert [line for line in texts(overview.markdown).splitlines()
+            if "Waiting for UNHCR" in line] == ["**Waiting for UNHCR to sign** — 1 update"]
     unhcr = open_page(ACTIVITY_PAGE, "unhcr", activity=UNICEF_LED)
     assert "Post update" not in [b.label for b in unhcr.button]  # UNICEF leads JPA-01
     history = unhcr.dataframe[-1].value
