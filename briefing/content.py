@@ -66,11 +66,6 @@ YEAR_CODES = (*CHANGE_CODES, "POP.FEMALE_PCT", "ASY.DECIDED", "ASY.TPR", "STA.RE
               "LOU.ACTIVE")
 EDUCATION_CODES = ("EDU.NER", "EDU.GER_PRIMARY", "EDU.GER_SECONDARY", "EDU.GPI",
                    "EDU.OUT_OF_SCHOOL")
-EDUCATION_LEVELS = ("preschool", "primary", "lower_secondary", "upper_secondary", "tertiary")
-LEVEL_NAMES = {"preschool": N_("Pre-primary"), "primary": N_("Primary"),
-               "lower_secondary": N_("Lower secondary"), "upper_secondary": N_("Upper secondary"),
-               "tertiary": N_("Tertiary")}
-SEX_NAMES = {"F": N_("Girls"), "M": N_("Boys")}
 
 #: Datasets whose as-of date is the period's end whatever the data (plan status, annual funds).
 UNDATED = ("joint_plan", "funding")
@@ -482,9 +477,9 @@ class _Briefing:
         net, parity = rows.get("EDU.NER"), rows.get("EDU.GPI")
         ner = self.values(["EDU.NER"], period=school_year, by=["level", "sex"])
         figure = fig.grouped_bars(ner, "level", "sex", title=_("Net enrolment rate"),
-                                  unit="percent", names=lambda code: ref.label(LEVEL_NAMES, code),
-                                  series_names={k: _(v) for k, v in SEX_NAMES.items()},
-                                  colours=fig.SEX_COLOURS, category_order=EDUCATION_LEVELS)
+                                  unit="percent", names=lambda code: ref.label(ref.EDUCATION_LEVELS, code),
+                                  series_names={k: _(v) for k, v in ref.CHILD_SEXES.items()},
+                                  colours=fig.SEX_COLOURS, category_order=tuple(ref.EDUCATION_LEVELS))
         if has_value(parity):
             sentence = _("Gender parity index of enrolment: {parity} (school year "
                          "{school_year}).").format(parity=shown(parity),

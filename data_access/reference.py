@@ -32,6 +32,13 @@ POPULATION_TYPES: dict[str, str] = {
 PERSONS_OF_CONCERN: tuple[str, ...] = ("REF", "ASY", "OIP", "STA", "OOC")
 
 SEXES: dict[str, str] = {"F": N_("Female"), "M": N_("Male")}
+#: The sexes of children at school, as the education pages and slides name them.
+CHILD_SEXES: dict[str, str] = {"F": N_("Girls"), "M": N_("Boys")}
+#: Levels of education (ISCED), in their order (the education dataset's `level`).
+EDUCATION_LEVELS: dict[str, str] = {
+    "preschool": N_("Pre-primary"), "primary": N_("Primary"),
+    "lower_secondary": N_("Lower secondary"), "upper_secondary": N_("Upper secondary"),
+    "tertiary": N_("Tertiary")}
 AGE_GROUPS: tuple[str, ...] = ("0-4", "5-11", "12-17", "18-59", "60+", "unknown")
 CHILD_AGE_GROUPS: tuple[str, ...] = ("0-4", "5-11", "12-17")
 

@@ -165,6 +165,16 @@ def date(value: dt.date | str, format: str = "medium") -> str:
     return format_date(day, format=format, locale=babel_locale())
 
 
+def day(value: dt.date) -> str:
+    """A date as Hamkori writes it in tables and sentences: ISO in English (2025-12-31), the
+    language's long form otherwise ('31 декабря 2025', no 'г.' before a full stop)."""
+    if isinstance(value, dt.datetime):  # a pandas Timestamp too
+        value = value.date()
+    if language() == DEFAULT:
+        return value.isoformat()
+    return format_date(value, format="d MMMM y", locale=babel_locale())
+
+
 def month(value: dt.date | str) -> str:
     """A reporting month by name: 'March 2025' / 'март 2025' ('YYYY-MM' or a date)."""
     if isinstance(value, str):

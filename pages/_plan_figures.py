@@ -18,14 +18,13 @@ sentence instead of axes, so a caller never fails on an empty plan.
 Words are in the current language (`locales`): status labels and area names are English
 messages marked with `N_` here and translated where they are shown (`status_label`,
 `area_name`), agencies by `data_access.plan.agency_name` (the frames keep the codes); numbers,
-percentages, dates and the months of the timeline's axis go through `locales`, and
-`cells_in_language` writes a table's figures the way the language does.
+percentages, dates and the months of the timeline's axis go through `locales` (tables: the
+pages write their figures with `pages._view.figures_in_language`).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
 from datetime import date
 
 import plotly.graph_objects as go
@@ -95,37 +94,12 @@ def status_label(code: str) -> str:
     return label(STATUS_LABELS, code)
 
 
-def day(value: date) -> str:
-    """A date as the current language writes it; English keeps ISO (2025-12-31)."""
-    if locales.language() == locales.DEFAULT:
-        return value.isoformat()
-    return locales.date(value, format="d MMMM y")  # '31 декабря 2025', '31 Декабр 2025'
-
-
-#: How `cells_in_language` writes a kind of figure ('—' when there is none).
-CELL_FORMATS: dict[str, Callable] = {
-    "number": lambda value: locales.number(value),  # counts and US dollars: '1 250 000'
-    "percent": lambda value: locales.percent(value, 0),  # '33 %'
-    "percent_1": lambda value: locales.percent(value, 1),  # '33,3 %'
-    "date": day,
-}
-
-
-def cells_in_language(frame: pl.DataFrame, kinds: Mapping[str, str]) -> pl.DataFrame:
-    """A table's figures as the current language writes them (`kinds`: column -> a kind of
-    `CELL_FORMATS`; columns absent from `frame` are skipped): text such as '33,3 %', '1 250 000'
-    or '31 декабря 2025', and '—' for a missing one. English keeps the numbers and dates, which
-    Streamlit formats and the table sorts by; the agencies' codes in `lead` and
-    `posted_agency` become their names in every language."""
-    agencies = [pl.Series(c, [agency_name(v) for v in frame.get_column(c)], dtype=pl.String)
-                for c in ("lead", "posted_agency") if c in frame.columns]
-    frame = frame.with_columns(agencies)
-    if locales.language() == locales.DEFAULT:
-        return frame
+def with_agency_names(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with the agencies' codes in `lead` and `posted_agency` as their names in the
+    language (UNHCR / УВКБ ООН, JOINT / Joint / Совместно)."""
     return frame.with_columns(
-        pl.Series(column, ["—" if v is None else CELL_FORMATS[kind](v)
-                           for v in frame.get_column(column)], dtype=pl.String)
-        for column, kind in kinds.items() if column in frame.columns)
+        pl.Series(c, [agency_name(v) for v in frame.get_column(c)], dtype=pl.String)
+        for c in ("lead", "posted_agency") if c in frame.columns)
 
 
 def _areas() -> pl.DataFrame:
@@ -333,8 +307,8 @@ def timeline_figure(status: pl.DataFrame, as_of: date, *, as_of_label: str | Non
                                 "fgcolor": NAVY, "size": 8, "solidity": 0.3}},
             customdata=[[
                 html.escape(r["activity_id"]), html.escape(r["title"] or ""),
-                html.escape(area_name(r["area"])), agency_name(r["lead"]), day(r["start"]),
-                day(r["end"]), status_label(code), _percent(r["progress"]),
+                html.escape(area_name(r["area"])), agency_name(r["lead"]), locales.day(r["start"]),
+                locales.day(r["end"]), status_label(code), _percent(r["progress"]),
                 _percent(r["expected"]),
             ] for r in records],
             hovertemplate=(
@@ -352,7 +326,7 @@ def timeline_figure(status: pl.DataFrame, as_of: date, *, as_of_label: str | Non
                      xref="x", yref="paper", line={"color": NAVY, "width": 2, "dash": "dash"},
                      name="as_of")
     figure.add_annotation(x=as_of.isoformat(), y=1, xref="x", yref="paper", yanchor="bottom",
-                          text=f"{as_of_label} ({day(as_of)})", showarrow=False,
+                          text=f"{as_of_label} ({locales.day(as_of)})", showarrow=False,
                           font={"color": NAVY, "size": 14})
     figure.update_layout(
         barmode="overlay",

@@ -8,12 +8,13 @@ definition on hover, a caption with source and data as-of date, "no data" / "not
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 import locales
 from data_access import cache
@@ -37,9 +38,7 @@ DIMENSION_NAMES: dict[str, Mapping[str, str]] = {
     "sex": ref.SEXES,
     "category": ref.RESETTLEMENT_CATEGORIES,
     "area": ref.JOINT_PLAN_AREAS,
-    "level": {"preschool": N_("Pre-primary"), "primary": N_("Primary"),
-              "lower_secondary": N_("Lower secondary"), "upper_secondary": N_("Upper secondary"),
-              "tertiary": N_("Tertiary")},
+    "level": ref.EDUCATION_LEVELS,
     "priority": {"emergency": N_("Emergency"), "urgent": N_("Urgent"), "normal": N_("Normal")},
 }
 #: Named on screen only (downloads keep the columns they had: codes of DIMENSION_NAMES and
@@ -84,12 +83,35 @@ def dimension_title(dimension: str) -> str:
 
 
 def day(value: date | None) -> str:
-    """A date as the current language writes it; English keeps ISO (2025-12-31)."""
-    if value is None:
-        return _("unknown")
-    if locales.language() == locales.DEFAULT:
-        return value.isoformat()
-    return locales.date(value, format="d MMMM y")  # '31 декабря 2025' (no 'г.' before a full stop)
+    """A date as the current language writes it (`locales.day`), or "unknown"."""
+    return _("unknown") if value is None else locales.day(value)
+
+
+#: How `figures_in_language` writes a kind of figure.
+CELL_FORMATS: dict[str, Callable[[object], str]] = {
+    "number": lambda value: locales.number(value),  # counts and US dollars: '1 250 000'
+    "percent": lambda value: locales.percent(value, 0),  # '33 %'
+    "percent_1": lambda value: locales.percent(value, 1),  # '33,3 %'
+    "date": locales.day,  # '2025-03-01', '1 марта 2025'
+}
+
+
+def figures_in_language(frame: pl.DataFrame, kinds: Mapping[str, str]) -> Styler:
+    """`frame` for `st.dataframe` with its figures written as the chosen language writes them
+    (`kinds`: column -> a kind of `CELL_FORMATS`; columns absent from `frame` are skipped):
+    '8 620', '33,3 %', '1 марта 2025', and '—' for a missing one. The cells keep their numbers
+    and dates, so a click on a column still sorts by value; a column config's `format` (and
+    `"localized"`, which follows the browser's language, not the page's) is not needed."""
+    language = locales.language()
+
+    def writer(kind: str) -> Callable[[object], str]:
+        def write(value) -> str:
+            with locales.using(language):  # whenever pandas calls it
+                return CELL_FORMATS[kind](value)
+        return write
+
+    formats = {column: writer(kind) for column, kind in kinds.items() if column in frame.columns}
+    return frame.to_pandas().style.format(formats, na_rep="—")
 
 
 # ------------------------------------------------------------------------------ reading
@@ -369,7 +391,7 @@ def figures(table: pl.DataFrame, *, title: str, by: Sequence[str], key: str,
     with st.expander(_("Figures: {title}").format(title=title)):
         if indicator:
             st.caption(indicator_definition(indicator))
-        st.dataframe(readable(table, by), hide_index=True, width="stretch")
+        st.dataframe(readable(table, by), hide_index=True, width="stretch", placeholder="—")
         download_buttons(download_table(table, by), title=title,
                          context_label=f"{ctx.year} {ctx.region_name}", audience=ctx.audience,
                          indicator=indicator, key=key)

@@ -36,6 +36,7 @@ from data_access.engine import WarehouseUnavailable
 from locales import N_, _
 from pages import _plan_figures as figures
 from pages._context import current_user_label, current_viewer, require_page
+from pages._view import figures_in_language
 
 EMPTY_SENTENCE = N_(
     "No joint-plan activities yet — import the workplan (`hamkori workplan import plan.xlsx`, "
@@ -45,7 +46,7 @@ EMPTY_SENTENCE = N_(
 LANGUAGE_KEY = "lang"
 FLASH_KEY = "plan.flash"
 #: Figures of the history that may be missing or need the language's signs: column -> kind of
-#: `figures.CELL_FORMATS` (how `figures.cells_in_language` writes them outside English).
+#: `pages._view.CELL_FORMATS` (how `figures_in_language` writes them).
 FIGURES = {"progress": "percent", "funds_mobilised_usd": "number", "funds_spent_usd": "number",
            "date": "date"}
 #: Fields of the update form (session-state keys via `form_key`).
@@ -200,10 +201,10 @@ def number(value: float | None, unit: str | None = None) -> str:
 
 def details(row: dict, as_of: date) -> None:
     label = figures.status_label(row["status"])
-    last = figures.day(row["last_signed"]) if row["last_signed"] else _("never")
+    last = locales.day(row["last_signed"]) if row["last_signed"] else _("never")
     values = [
         (_("Status"), label, _("At {date}, from dual-signed updates only").format(
-            date=figures.day(as_of))),
+            date=locales.day(as_of))),
         (_("Signed progress"), number(row["progress"], "percent"),
          _("Latest progress both agencies signed off")),
         (_("Expected progress"), number(row["expected"], "percent"),
@@ -219,14 +220,14 @@ def details(row: dict, as_of: date) -> None:
         (_("Area"), figures.area_name(row["area"])),
         (_("Lead"), plan.agency_name(row["lead"])),
         (_("Partners"), row.get("partners") or "—"),
-        (_("Start"), figures.day(row["start"])),
-        (_("End"), figures.day(row["end"])),
+        (_("Start"), locales.day(row["start"])),
+        (_("End"), locales.day(row["end"])),
         (_("Budget (USD)"), number(row["budget_usd"])),
         (_("UNDAF / UNSDCF outcome"), row.get("undaf_outcome") or "—"),
         (_("SDG target"), row.get("sdg_target") or "—"),
     ]
     st.dataframe(pl.DataFrame(facts, schema=[_("Detail"), _("Value")], orient="row"),
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch", placeholder="—")
 
 
 def linked_indicator(row: dict, audience: str, thresholds: dict[str, int | None]) -> None:
@@ -244,7 +245,7 @@ def linked_indicator(row: dict, audience: str, thresholds: dict[str, int | None]
         return
     if row.get("actual_date"):
         actual_help = _("Latest value reported in an update both agencies signed off (dated "
-                        "{date})").format(date=figures.day(row["actual_date"]))
+                        "{date})").format(date=locales.day(row["actual_date"]))
     else:
         actual_help = _("Latest value reported in an update both agencies signed off")
     helps = {"Baseline": _("The activity's baseline"), "Target": _("The activity's target"),
@@ -277,7 +278,7 @@ def sign_off_cards(row: dict, updates: pl.DataFrame, audience: str,
         activity_id, number_ = row["activity_id"], update["update_no"]
         with st.container(border=True):
             st.markdown(_("**Update {update}**, dated {date} — progress {progress}").format(
-                update=number_, date=figures.day(update["date"]),
+                update=number_, date=locales.day(update["date"]),
                 progress=number(update["progress"], "percent")))
             visibility = _("internal") if update["internal"] == "yes" else _("shared")
             st.caption(_("Posted and signed for {agency}; visibility: {visibility}").format(
@@ -382,19 +383,8 @@ def _signature(frame: pl.DataFrame, agency: str) -> pl.Series:
         else:
             shown.append(_("{action} by {who} on {date}").format(
                 action=plan.state_label(action), who=plan.person_label(who) or "?",
-                date=figures.day(on) if isinstance(on, date) else (on or "?")))
+                date=locales.day(on) if isinstance(on, date) else (on or "?")))
     return pl.Series(prefix, shown, dtype=pl.String)
-
-
-def figure_column(column: str, label: str, english: str | None = None, **options) -> dict:
-    """The column config of a column of `FIGURES`: in English a number (or date) column that
-    Streamlit formats with `english` (the table keeps the numbers to sort by), in Russian and
-    Tajik the text of `figures.cells_in_language`, right-aligned like numbers."""
-    if locales.language() != locales.DEFAULT:
-        return st.column_config.TextColumn(label, alignment="right", **options)
-    if FIGURES[column] == "date":
-        return st.column_config.DateColumn(label, **options)
-    return st.column_config.NumberColumn(label, format=english, **options)
 
 
 # Column titles in the language of the run (a page script runs anew each time).
@@ -405,13 +395,12 @@ HISTORY_COLUMNS = {
                                                   format="YYYY-MM-DD HH:mm"),
     "changed_by": st.column_config.TextColumn(_("Changed by")),
     "state": st.column_config.TextColumn(_("State")),
-    "date": figure_column("date", _("Dated")),
-    "progress": figure_column("progress", _("Progress"), "%.0f %%"),
+    "date": st.column_config.Column(_("Dated")),
+    "progress": st.column_config.Column(_("Progress")),
     "status_note": st.column_config.TextColumn(_("Status note")),
     "indicator_actual": st.column_config.TextColumn(_("Indicator actual")),
-    "funds_mobilised_usd": figure_column("funds_mobilised_usd", _("Mobilised (USD)"),
-                                         "localized"),
-    "funds_spent_usd": figure_column("funds_spent_usd", _("Spent (USD)"), "localized"),
+    "funds_mobilised_usd": st.column_config.Column(_("Mobilised (USD)")),
+    "funds_spent_usd": st.column_config.Column(_("Spent (USD)")),
     "unhcr": st.column_config.TextColumn(plan.agency_name("UNHCR")),
     "unicef": st.column_config.TextColumn(plan.agency_name("UNICEF")),
     "comment": st.column_config.TextColumn(_("Comment")),
@@ -459,13 +448,13 @@ def history_table(history: pl.DataFrame, row: dict, audience: str,
     if audience not in plan.INTERNAL_READERS:  # donors: no internal text reached this page
         frame = frame.drop("visibility")
     frame = indicator_actuals(frame, row.get("indicator"), audience, thresholds)
-    frame = figures.cells_in_language(people_in_language(frame, "changed_by"), FIGURES)
+    frame = people_in_language(frame, "changed_by")
     # texts nobody wrote (or a donor may not read) are empty cells, not "None"
     frame = frame.with_columns(pl.col(c).fill_null("") for c in plan.WITHHELD_TEXTS
                                if c in frame.columns)
     columns = [c for c in HISTORY_COLUMNS if c in frame.columns]
-    st.dataframe(frame.select(columns), hide_index=True, width="stretch",
-                 column_config=HISTORY_COLUMNS)
+    st.dataframe(figures_in_language(frame.select(columns), FIGURES), hide_index=True,
+                 width="stretch", column_config=HISTORY_COLUMNS, placeholder="—")
 
 
 def activity_versions_table(versions: pl.DataFrame) -> None:
@@ -485,7 +474,7 @@ def activity_versions_table(versions: pl.DataFrame) -> None:
                                                               format="YYYY-MM-DD HH:mm"),
                 "changed_by": st.column_config.TextColumn(_("Imported by")),
                 "changed": st.column_config.TextColumn(_("Fields changed"), width="large"),
-            })
+            }, placeholder="—")
 
 
 def render() -> None:
@@ -516,7 +505,7 @@ def render() -> None:
     else:
         text = _("Status as of **{date}** (the end of {year}); only updates signed off by both "
                  "UNHCR and UNICEF count.")
-    st.caption(text.format(date=figures.day(as_of), year=context.year))
+    st.caption(text.format(date=locales.day(as_of), year=context.year))
     show_flash()
     thresholds = disclosure_thresholds()
     details(row, as_of)

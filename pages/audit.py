@@ -81,7 +81,7 @@ def render() -> None:
         ngettext("{action}: {count} event", "{action}: {count} events", row["events"]).format(
             action=row["action"], count=locales.number(row["events"]))
         for row in summary.iter_rows(named=True)))
-    st.dataframe(events.drop("id"), column_config=COLUMNS, hide_index=True)
+    st.dataframe(events.drop("id"), column_config=COLUMNS, hide_index=True, placeholder="—")
 
 
 render()

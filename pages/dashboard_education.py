@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data_access import reference as ref
-from locales import N_, _
+from locales import _
 from metrics.periods import Period
 from pages import _figures as fig
 from pages import _view as view
@@ -18,7 +18,7 @@ from pages import _view as view
 TILES = ["EDU.GER_PRIMARY", "EDU.GER_SECONDARY", "EDU.NER", "EDU.GPI", "EDU.OUT_OF_SCHOOL",
          "EDU.DAFI"]
 LEVELS = ["preschool", "primary", "lower_secondary", "upper_secondary", "tertiary"]
-SEX_NAMES = {"F": N_("Girls"), "M": N_("Boys")}
+SEX_NAMES = ref.CHILD_SEXES
 
 
 def school_year(start: int) -> Period:

@@ -14,17 +14,17 @@ and rollback is in the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import polars as pl
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 import locales
 from data_access import auth, cache, importer, uploads
 from data_access import datasets as ds
 from locales import N_, _, ngettext
 from pages._context import current_viewer, in_this_language, keep_choice, require_page
+from pages._view import figures_in_language
 
 OUTCOME_KEY = "data.upload.outcome"
 ROLLBACK_KEY = "data.rollback.outcome"
@@ -39,6 +39,8 @@ PROBLEM_COLUMNS = {
     "value": st.column_config.TextColumn(_("Value in the file")),
     "reason": st.column_config.TextColumn(_("What to fix"), width="large"),
 }
+#: The counts of the tables, written as the language writes them (`figures_in_language`).
+COUNTS = {"rows": "number", "replaced_rows": "number"}
 FRESHNESS_COLUMNS = {
     "title": st.column_config.TextColumn(_("Dataset"), width="large"),
     "dataset": st.column_config.TextColumn(_("Template")),
@@ -71,19 +73,6 @@ def template_csv(spec: ds.Dataset) -> bytes:
 
 def describe(name: str) -> str:
     return f"{ds.get(name).display_title} ({name})"
-
-
-def with_counts(frame: pl.DataFrame, columns: Sequence[str]) -> Styler:
-    """`frame` for `st.dataframe` with its counts written as the chosen language writes them
-    (8,620 / 8 620). The cells keep their numbers, so a click on the column still sorts them
-    by value; `format="localized"` would follow the browser's language, not the page's."""
-    language = locales.language()
-
-    def shown(value) -> str:
-        with locales.using(language):
-            return locales.number(value)
-
-    return frame.to_pandas().style.format(shown, subset=list(columns), na_rep="—")
 
 
 def imported_message(outcome: Mapping) -> str:
@@ -224,7 +213,7 @@ def show_outcome(outcome: dict | None) -> None:
         count=locales.number(problems.height)))
     shown = problems.head(MAX_SHOWN)
     st.dataframe(shown, column_config=PROBLEM_COLUMNS, hide_index=True,
-                 height=min(400, 38 + 35 * shown.height))
+                 height=min(400, 38 + 35 * shown.height), placeholder="—")
     if problems.height > MAX_SHOWN:
         st.caption(_("The first {count} are shown; the CSV below lists all of them.").format(
             count=locales.number(MAX_SHOWN)))
@@ -243,8 +232,8 @@ def freshness(role: str) -> None:
         "title", [ds.get(name).display_title if name in ds.DATASETS else title
                   for name, title in frame.select("dataset", "title").iter_rows()],
         dtype=pl.String))
-    st.dataframe(with_counts(frame.select(list(FRESHNESS_COLUMNS)), ["rows"]),
-                 column_config=FRESHNESS_COLUMNS, hide_index=True)
+    st.dataframe(figures_in_language(frame.select(list(FRESHNESS_COLUMNS)), COUNTS),
+                 column_config=FRESHNESS_COLUMNS, hide_index=True, placeholder="—")
 
 
 def history(role: str) -> None:
@@ -256,9 +245,9 @@ def history(role: str) -> None:
     shown = batches.with_columns(pl.Series(
         "status", [_(BATCH_STATUS[s]) if s in BATCH_STATUS else s
                    for s in batches.get_column("status")], dtype=pl.String))
-    st.dataframe(with_counts(shown.select(list(HISTORY_COLUMNS)), ["rows", "replaced_rows"]),
+    st.dataframe(figures_in_language(shown.select(list(HISTORY_COLUMNS)), COUNTS),
                  column_config=HISTORY_COLUMNS, hide_index=True,
-                 height=min(420, 38 + 35 * batches.height))
+                 height=min(420, 38 + 35 * batches.height), placeholder="—")
     if auth.may_rollback(role):
         rollback(batches)
 

@@ -30,6 +30,7 @@ cached engine (`data_access.cache.BriefingSource`) with the audience's disclosur
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
@@ -38,7 +39,7 @@ import streamlit as st
 
 import locales
 from briefing.content import build_deck, has_figures, year_values
-from briefing.images import ChartRenderError, chromium_path
+from briefing.images import ChartRenderError, chromium_path, render_deck
 from briefing.layout import FontMissing, fonts
 from briefing.model import Deck, Slide
 from data_access import cache
@@ -162,10 +163,11 @@ def downloads(deck: Deck, context: ViewContext) -> None:
          "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
         (_("Download the deck (PDF)"), write_pdf, "PDF", "application/pdf"),
     )
+    images = functools.cache(lambda: render_deck(deck))  # the charts drawn once for both files
     for column, (label, write, kind, mime) in zip(st.columns(len(files)), files, strict=True):
         column.download_button(
-            label, deferred_export(lambda write=write: write(deck), f"briefing deck ({kind})",
-                                   detail),
+            label, deferred_export(lambda write=write: write(deck, images()),
+                                   f"briefing deck ({kind})", detail),
             file_name=f"{stem}.{kind.lower()}", mime=mime, on_click="ignore",
             icon=":material/download:", key=f"briefing-{kind.lower()}",
             help=_("The same slides with the charts as images; it takes a few seconds to "

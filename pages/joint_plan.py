@@ -24,6 +24,7 @@ from data_access import cache, plan
 from locales import N_, _, ngettext
 from metrics.catalogue import indicator_definition, indicator_name
 from pages import _plan_figures as figures
+from pages import _view as view
 from pages._context import deferred_export, require_page
 
 EMPTY_SENTENCE = N_(
@@ -34,26 +35,11 @@ ON_TRACK = "LOU.ON_TRACK_PCT"
 ACTIVITY_PAGE = "pages/activity.py"
 PLOTLY_CONFIG = {"displaylogo": False}
 #: Columns of figures that may be missing or need the language's signs: column -> kind of
-#: `figures.CELL_FORMATS` (how `figures.cells_in_language` writes them outside English).
+#: `view.CELL_FORMATS` (how `view.figures_in_language` writes them).
 FIGURES = {"due": "number", "on_track_or_completed": "number", "on_track_pct": "percent_1",
            "mean_progress": "percent", "budgeted_usd": "number", "mobilised_usd": "number",
            "spent_usd": "number", "end": "date", "progress": "percent",
            "update_progress": "percent", "last_signed": "date", "date": "date"}
-#: How Streamlit writes a kind of figure in English (the table keeps the numbers to sort by).
-ENGLISH_FORMATS = {"percent": "%.0f %%", "percent_1": "%.1f %%"}
-
-
-def figure_column(column: str, label: str, english: str | None = None, **options) -> dict:
-    """The column config of a column of `FIGURES`: in English a number (or date) column that
-    Streamlit formats (`english`, or the kind's `ENGLISH_FORMATS`), in Russian and Tajik the
-    text of `figures.cells_in_language`, right-aligned like numbers."""
-    kind = FIGURES[column]
-    if locales.language() != locales.DEFAULT:
-        return st.column_config.TextColumn(label, alignment="right", **options)
-    if kind == "date":
-        return st.column_config.DateColumn(label, **options)
-    return st.column_config.NumberColumn(label, format=english or ENGLISH_FORMATS.get(kind),
-                                         **options)
 
 
 # Column titles in the language of the run (a page script runs anew each time).
@@ -61,15 +47,15 @@ AREA_COLUMNS = {
     "area_name": st.column_config.TextColumn(_("Area"), width="large"),
     "activities": st.column_config.NumberColumn(_("Activities")),
     "started": st.column_config.NumberColumn(_("Started")),
-    "due": figure_column(
-        "due", _("Due"), help=_("Due to be active: begun by the as-of date and not completed "
-                                "before the year (the denominator of the on-track share)")),
-    "on_track_or_completed": figure_column(
-        "on_track_or_completed", _("On track or completed"), help=_("Of the activities due")),
-    "on_track_pct": figure_column(
-        "on_track_pct", _("On track (% of due)"), help=indicator_definition(ON_TRACK)),
-    "mean_progress": figure_column(
-        "mean_progress", _("Mean signed progress"),
+    "due": st.column_config.Column(
+        _("Due"), help=_("Due to be active: begun by the as-of date and not completed before "
+                         "the year (the denominator of the on-track share)")),
+    "on_track_or_completed": st.column_config.Column(
+        _("On track or completed"), help=_("Of the activities due")),
+    "on_track_pct": st.column_config.Column(
+        _("On track (% of due)"), help=indicator_definition(ON_TRACK)),
+    "mean_progress": st.column_config.Column(
+        _("Mean signed progress"),
         help=_("Mean latest dual-signed progress of the started activities (none signed: "
                "0 %)")),
     "overdue": st.column_config.NumberColumn(_("Overdue")),
@@ -80,9 +66,9 @@ FUNDS_COLUMNS = {
     "area_name": st.column_config.TextColumn(_("Area"), width="large"),
     "lead": st.column_config.TextColumn(_("Lead")),
     "activities": st.column_config.NumberColumn(_("Activities")),
-    "budgeted_usd": figure_column("budgeted_usd", _("Budgeted (USD)"), "localized"),
-    "mobilised_usd": figure_column("mobilised_usd", _("Mobilised (USD)"), "localized"),
-    "spent_usd": figure_column("spent_usd", _("Spent (USD)"), "localized"),
+    "budgeted_usd": st.column_config.Column(_("Budgeted (USD)")),
+    "mobilised_usd": st.column_config.Column(_("Mobilised (USD)")),
+    "spent_usd": st.column_config.Column(_("Spent (USD)")),
     "reporting": st.column_config.NumberColumn(
         _("Activities reporting funds"), help=_("With a mobilised figure in a signed-off update")),
 }
@@ -90,15 +76,15 @@ ACTIVITY_COLUMNS = {
     "activity_id": st.column_config.TextColumn(_("Activity")),
     "title": st.column_config.TextColumn(_("Title"), width="large"),
     "lead": st.column_config.TextColumn(_("Lead")),
-    "end": figure_column("end", _("Ended")),
+    "end": st.column_config.Column(_("Ended")),
     "days_overdue": st.column_config.NumberColumn(_("Days overdue")),
-    "progress": figure_column("progress", _("Signed progress")),
-    "update_progress": figure_column("update_progress", _("Progress in the update")),
-    "last_signed": figure_column("last_signed", _("Last signed update")),
+    "progress": st.column_config.Column(_("Signed progress")),
+    "update_progress": st.column_config.Column(_("Progress in the update")),
+    "last_signed": st.column_config.Column(_("Last signed update")),
     "days_silent": st.column_config.NumberColumn(_("Days without a signed update")),
     "status": st.column_config.TextColumn(_("Status")),
     "update_no": st.column_config.NumberColumn(_("Update")),
-    "date": figure_column("date", _("Dated")),
+    "date": st.column_config.Column(_("Dated")),
     "posted_by": st.column_config.TextColumn(_("Posted by")),
     "posted_agency": st.column_config.TextColumn(_("Agency")),
 }
@@ -106,11 +92,11 @@ ACTIVITY_COLUMNS = {
 
 def show_table(frame: pl.DataFrame, columns: dict) -> None:
     """`frame`'s columns that `columns` configures, agencies by name and figures as the
-    language writes them (`figures.cells_in_language`)."""
-    frame = figures.cells_in_language(frame, FIGURES)
-    st.dataframe(frame, hide_index=True, width="stretch",
+    language writes them (`view.figures_in_language`)."""
+    frame = figures.with_agency_names(frame)
+    st.dataframe(view.figures_in_language(frame, FIGURES), hide_index=True, width="stretch",
                  column_config={k: v for k, v in columns.items() if k in frame.columns},
-                 column_order=[c for c in frame.columns if c in columns])
+                 column_order=[c for c in frame.columns if c in columns], placeholder="—")
 
 
 def on_track_tile(totals: dict, year: int) -> tuple[str, str, str]:
@@ -248,7 +234,7 @@ def render() -> None:
                  "UNHCR and UNICEF count.")
     if context.region:
         text += " " + _("The plan is national: the region filter does not apply.")
-    st.caption(text.format(date=figures.day(as_of), year=context.year))
+    st.caption(text.format(date=locales.day(as_of), year=context.year))
     updates = cache.plan_updates(context.audience)
     # the on-track share is the catalogue indicator LOU.ON_TRACK_PCT for the selected year
     flagged = figures.with_lou_flags(status, updates, as_of)

@@ -109,7 +109,7 @@ def render() -> None:
         st.subheader(figures.outcome_heading(outcome, summary["outcome_title"]))
         st.markdown(review.summary_text(summary))
         part = table.filter(pl.col("outcome") == outcome)
-        st.dataframe(figures.screen_table(part), hide_index=True, width="stretch")
+        st.dataframe(figures.screen_table(part), hide_index=True, width="stretch", placeholder="—")
 
     st.subheader(_("Achievement by indicator"))
     figure = figures.achievement_figure(

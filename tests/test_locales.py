@@ -28,6 +28,7 @@ import polars as pl
 import pytest
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 import locales
@@ -439,6 +440,9 @@ def shown_texts(at: AppTest) -> set[str]:
     walk(at._tree)
     for table in at.dataframe:  # the columns shown, under their shown titles
         frame = table.value
+        if table.proto.arrow_data.styler.display_values:  # the texts shown, not the numbers
+            frame = dataframe_util.convert_arrow_bytes_to_pandas_df(
+                table.proto.arrow_data.styler.display_values)
         config = json.loads(table.proto.columns or "{}")
         shown = list(table.proto.column_order) or [str(c) for c in frame.columns]
         for column in shown:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 import pytest
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 import locales
@@ -25,6 +26,7 @@ from data_access import plan as jp
 from data_access.engine import make_engine
 from data_access.warehouse import upgrade
 from pages import _plan_figures as figures
+from pages import _view as view
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PLAN_PAGE = "pages/joint_plan.py"
@@ -82,23 +84,34 @@ KINDS = {"on_track_pct": "percent_1", "budgeted_usd": "number", "last_signed": "
          "absent": "number"}
 
 
-def test_cells_in_russian_and_tajik_are_text_with_a_dash_for_none():
-    with locales.using("ru"):
-        shown = figures.cells_in_language(STATUS, KINDS)
-    assert shown.to_dict(as_series=False) == {
+def shown_cells(code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The table as `st.dataframe` receives it: the values, and the texts shown."""
+    with locales.using(code):
+        styled = view.figures_in_language(figures.with_agency_names(STATUS), KINDS)
+        styled._compute()  # what Streamlit does when it draws the table
+    texts = pd.DataFrame([[cell["display_value"] for cell in row[1:]]
+                          for row in styled._translate(False, False)["body"]],
+                         columns=list(STATUS.columns))
+    return styled.data, texts
+
+
+def test_figures_in_russian_and_tajik_with_a_dash_for_none():
+    values, texts = shown_cells("ru")
+    assert texts.to_dict("list") == {
         "lead": ["УВКБ ООН", "Совместно"], "on_track_pct": ["33,3\u00a0%", "—"],
         "budgeted_usd": ["1\u00a0250\u00a0000", "—"], "last_signed": ["1 марта 2025", "—"]}
-    with locales.using("tg"):
-        shown = figures.cells_in_language(STATUS, KINDS)
-    assert shown["on_track_pct"].to_list() == [locales_percent("tg", 100 / 3), "—"]
-    assert shown["lead"].to_list() == ["КОА СММ", "Якҷоя"]
+    assert values["budgeted_usd"].iloc[0] == 1_250_000  # the table sorts by the numbers
+    _values, texts = shown_cells("tg")
+    assert texts["on_track_pct"].to_list() == [locales_percent("tg", 100 / 3), "—"]
+    assert texts["lead"].to_list() == ["КОА СММ", "Якҷоя"]
 
 
-def test_english_cells_keep_their_numbers_and_name_the_agencies():
-    with locales.using("en"):
-        shown = figures.cells_in_language(STATUS, KINDS)
-    assert shown["lead"].to_list() == ["UNHCR", "Joint"]
-    assert shown.drop("lead").equals(STATUS.drop("lead"))
+def test_english_figures_and_agencies():
+    values, texts = shown_cells("en")
+    assert texts.to_dict("list") == {
+        "lead": ["UNHCR", "Joint"], "on_track_pct": ["33.3 %", "—"],
+        "budgeted_usd": ["1,250,000", "—"], "last_signed": ["2025-03-01", "—"]}
+    assert values["on_track_pct"].iloc[0] == pytest.approx(100 / 3)
 
 
 def locales_percent(code: str, value: float, digits: int = 1) -> str:
@@ -214,6 +227,9 @@ def tables(at: AppTest) -> list[tuple[dict[str, str], pd.DataFrame]]:
     found = []
     for table in at.main.dataframe:
         frame = table.value
+        if table.proto.arrow_data.styler.display_values:  # the texts shown, not the numbers
+            frame = dataframe_util.convert_arrow_bytes_to_pandas_df(
+                table.proto.arrow_data.styler.display_values)
         config = json.loads(table.proto.columns or "{}")
         shown = [c for c in (list(table.proto.column_order) or list(frame.columns))
                  if c in frame.columns]
