@@ -36,7 +36,7 @@ from data_access.reference import JOINT_PLAN_AREAS, label
 from locales import N_, _
 from metrics.catalogue import CATALOGUE
 from metrics.joint_plan import activity_flags
-from pages._figures import localise_axes
+from pages._figures import TEMPLATE, localise_axes
 
 #: Statuses in the order of the legend (good to bad, then the ones without a judgement).
 STATUS_ORDER = ("completed", "on_track", "at_risk", "off_track", "overdue", "stale",
@@ -67,6 +67,10 @@ STATUS_PATTERNS = {"at_risk": ".", "off_track": "/", "overdue": "x", "stale": "-
 #: The catalogue indicator the page's share is (name and definition shown as they are).
 ON_TRACK = CATALOGUE.indicator("LOU.ON_TRACK_PCT")
 FONT = {"size": 14}
+#: The legend under the chart, at the foot of the figure (`yref="container"`: a fraction of the
+#: plot's height would fall outside a tall figure and be cut off), in the bottom margin.
+BOTTOM_LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container", "y": 0,
+                 "yanchor": "bottom"}
 NAVY = "#18375F"
 EMPTY_PLAN = N_("No joint-plan activities yet.")
 _DAY_MS = 24 * 60 * 60 * 1000
@@ -258,7 +262,7 @@ def empty_figure(message: str) -> go.Figure:
     figure = go.Figure()
     figure.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper",
                           showarrow=False, font={"size": 16, "color": NAVY})
-    figure.update_layout(height=200, font=FONT, xaxis={"visible": False},
+    figure.update_layout(template=TEMPLATE, height=200, font=FONT, xaxis={"visible": False},
                          yaxis={"visible": False}, margin={"l": 20, "r": 20, "t": 20, "b": 20})
     return localise_axes(figure)
 
@@ -329,12 +333,12 @@ def timeline_figure(status: pl.DataFrame, as_of: date, *, as_of_label: str | Non
                           text=f"{as_of_label} ({locales.day(as_of)})", showarrow=False,
                           font={"color": NAVY, "size": 14})
     figure.update_layout(
+        template=TEMPLATE,
         barmode="overlay",
         height=max(360, 30 * len(labels) + 160),
         font=FONT,
-        legend={"title": {"text": _("Status")}, "orientation": "h", "y": -0.12,
-                "yanchor": "top"},
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"title": {"text": _("Status")}, **BOTTOM_LEGEND},
+        margin={"l": 10, "r": 10, "t": 40, "b": 130},  # room for two rows of statuses
         xaxis={"type": "date", "title": {"text": _("Timeframe (start to end)")},
                **date_ticks(min(rows["start"].min(), as_of), max(rows["end"].max(), as_of))},
         yaxis={"title": {"text": _("Activity")}, "categoryorder": "array",
@@ -400,11 +404,12 @@ def area_progress_figure(areas: pl.DataFrame) -> go.Figure:
                            "<extra></extra>"),
         )
     figure.update_layout(
+        template=TEMPLATE,
         barmode="group",
         height=max(360, 48 * len(names) + 140),
         font=FONT,
-        legend={"orientation": "h", "y": -0.15, "yanchor": "top"},
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend=BOTTOM_LEGEND,
+        margin={"l": 10, "r": 10, "t": 10, "b": 110},
         xaxis={"title": {"text": _("Percent")}, "range": [0, 115],
                "tickvals": [0, 25, 50, 75, 100]},
         yaxis={"title": {"text": _("Area")}, "autorange": "reversed", "automargin": True},
@@ -433,11 +438,12 @@ def funds_figure(funds: pl.DataFrame) -> go.Figure:
             hovertemplate=f"%{{y}}<br>{name}: {amount}<extra></extra>",
         )
     figure.update_layout(
+        template=TEMPLATE,
         barmode="group",
         height=max(360, 60 * len(labels) + 140),
         font=FONT,
-        legend={"orientation": "h", "y": -0.15, "yanchor": "top"},
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend=BOTTOM_LEGEND,
+        margin={"l": 10, "r": 10, "t": 10, "b": 110},
         xaxis={"title": {"text": _("US dollars")}, "tickformat": ",.0f", "rangemode": "tozero"},
         yaxis={"title": {"text": _("Area and lead agency")}, "autorange": "reversed",
                "automargin": True},

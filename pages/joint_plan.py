@@ -132,7 +132,7 @@ def progress_by_area(status: pl.DataFrame) -> None:
     st.subheader(_("Progress by area"))
     areas = figures.area_progress(status)
     show_table(areas, AREA_COLUMNS)
-    st.plotly_chart(figures.area_progress_figure(areas), config=PLOTLY_CONFIG)
+    st.plotly_chart(figures.area_progress_figure(areas), theme=None, config=PLOTLY_CONFIG)
 
 
 def timeline(status: pl.DataFrame, as_of: date, as_of_label: str) -> None:
@@ -141,7 +141,7 @@ def timeline(status: pl.DataFrame, as_of: date, as_of_label: str) -> None:
                  "(patterned where action is needed); the dashed line marks the as-of date. "
                  "Stale: no signed-off update for more than 90 days. Hover over a bar for "
                  "details."))
-    st.plotly_chart(figures.timeline_figure(status, as_of, as_of_label=as_of_label),
+    st.plotly_chart(figures.timeline_figure(status, as_of, as_of_label=as_of_label), theme=None,
                     config=PLOTLY_CONFIG)
 
 
@@ -197,7 +197,7 @@ def funds(status: pl.DataFrame) -> None:
                  "signed-off updates (— when no activity of the row has reported one)."))
     frame = figures.funds_by_area_lead(status)
     show_table(frame, FUNDS_COLUMNS)
-    st.plotly_chart(figures.funds_figure(frame), config=PLOTLY_CONFIG)
+    st.plotly_chart(figures.funds_figure(frame), theme=None, config=PLOTLY_CONFIG)
 
 
 def workplan_download(audience: str, as_of: date) -> None:

@@ -25,6 +25,7 @@ from data_access import demo, importer
 from data_access import plan as jp
 from data_access.engine import make_engine
 from data_access.warehouse import upgrade
+from pages import _figures as fig
 from pages import _plan_figures as figures
 from pages import _view as view
 
@@ -168,6 +169,19 @@ def test_the_funds_chart_names_the_agencies(code):
                                                                       NAMES[code][2]}
     assert "USD" not in figure.data[0].hovertemplate
     assert not CODES.search(figure.to_json())
+
+
+def test_the_plan_charts_keep_their_legend_inside_the_figure():
+    """A legend placed at a fraction of the plot's height under a tall chart fell outside the
+    figure and was cut off (the funds chart showed none): it sits at the figure's foot, in a
+    bottom margin, and the charts wear the dashboard's template."""
+    frame = plan_frame()
+    for figure in (figures.timeline_figure(frame, date(2025, 6, 30)),
+                   figures.funds_figure(figures.funds_by_area_lead(frame))):
+        legend = figure.layout.legend
+        assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
+        assert figure.layout.margin.b >= 100
+        assert figure.layout.template.layout.font.family == fig.FONT
 
 
 # ---------------------------------------------------------------------------------- the pages
