@@ -335,7 +335,9 @@ else:
                            audience=audience_title(audience)))
     sign_out_button(st.sidebar)
 
-page = st.navigation(navigation_for(audience), position="hidden" if PRESENTING else "sidebar")
+# every page listed (Streamlit would fold the list after ten behind an untranslated "View more")
+page = st.navigation(navigation_for(audience), position="hidden" if PRESENTING else "sidebar",
+                     expanded=True)
 if PRESENTING and access_key(page) != BRIEFING:  # `present=1` means nothing elsewhere
     del st.query_params["present"]
     st.rerun()

@@ -569,7 +569,7 @@ class _Briefing:
             return None
         by_agency = self.values(["FUND.RECEIVED_PCT"], by=["agency"], region=False)
         figure = fig.bars(by_agency, "agency", title=_("Funding received by agency"),
-                          unit="percent")
+                          unit="percent", names=plan.agency_name)
         return self.slide("funding", _("Funding"), ["FUND.RECEIVED_PCT"], headline=shown(received),
                           headline_label=self.labelled(
                               "FUND.RECEIVED_PCT", _("of the funds pledged for {year} received")

@@ -65,10 +65,12 @@ pio.templates["hamkori"] = go.layout.Template(layout=go.Layout(
     hoverlabel={"font": {"family": FONT, "size": 15}},
     legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     margin={"l": 10, "r": 10, "t": 100, "b": 10},
+    # ticks written out in full, with the language's group sign (`localise_axes`): '16 000',
+    # not Plotly's '16k' (an SI prefix reads as nothing in Russian or Tajik)
     xaxis={"gridcolor": LIGHT_GREY, "zerolinecolor": GREY, "automargin": True,
-           "title": {"standoff": 8}},
+           "title": {"standoff": 8}, "exponentformat": "none", "separatethousands": True},
     yaxis={"gridcolor": LIGHT_GREY, "zerolinecolor": GREY, "automargin": True,
-           "title": {"standoff": 8}},
+           "title": {"standoff": 8}, "exponentformat": "none", "separatethousands": True},
 ))
 TEMPLATE = "hamkori"
 

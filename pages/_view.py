@@ -17,7 +17,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 import locales
-from data_access import cache
+from data_access import cache, plan
 from data_access import datasets as ds
 from data_access import reference as ref
 from locales import N_, _, ngettext
@@ -38,6 +38,8 @@ DIMENSION_NAMES: dict[str, Mapping[str, str]] = {
     "sex": ref.SEXES,
     "category": ref.RESETTLEMENT_CATEGORIES,
     "area": ref.JOINT_PLAN_AREAS,
+    "agency": plan.AGENCIES,
+    "lead": plan.AGENCIES,
     "level": ref.EDUCATION_LEVELS,
     "priority": {"emergency": N_("Emergency"), "urgent": N_("Urgent"), "normal": N_("Normal")},
 }
@@ -52,7 +54,7 @@ DIMENSION_TITLES = {
     "destination": N_("Destination"), "population_type": N_("Population type"),
     "sex": N_("Sex"), "age_group": N_("Age group"), "level": N_("Level"),
     "category": N_("Category"), "priority": N_("Priority"), "area": N_("Area"),
-    "lead": N_("Lead"), "period": N_("Period"), "asylum": N_("Country of asylum"),
+    "lead": N_("Lead"), "agency": N_("Agency"), "period": N_("Period"), "asylum": N_("Country of asylum"),
     "country": N_("Country"), "resolution": N_("Resolution"),
 }
 DIRECTION_COLOURS = {"higher": "normal", "lower": "inverse", "neutral": "off"}

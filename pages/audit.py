@@ -14,7 +14,7 @@ import streamlit as st
 
 import locales
 from data_access import audit, cache
-from locales import _, ngettext
+from locales import N_, _, ngettext
 from pages._context import (
     AUDIENCES,
     audience_title,
@@ -23,19 +23,36 @@ from pages._context import (
     require_page,
 )
 
-# Column titles in the language of the run (a page script runs anew each time). The log's own
-# words (actions, targets, details) are kept as they were written: in English.
+# Column titles in the language of the run (a page script runs anew each time). Actions,
+# audiences and how a person was known are shown by name (`in_words`); the log keeps its codes,
+# and its targets and details stay as they were written (in English).
 COLUMNS = {
     "at": st.column_config.DatetimeColumn(_("When (UTC)"), format="YYYY-MM-DD HH:mm:ss"),
     "user_name": st.column_config.TextColumn(_("Who")),
     "audience": st.column_config.TextColumn(_("Audience")),
-    "mode": st.column_config.TextColumn(_("How known"), help=_(
-        "oidc: signed in; demo: the demo switch (not verified); cli: the command line")),
+    "mode": st.column_config.TextColumn(_("How known")),
     "action": st.column_config.TextColumn(_("Action")),
     "target": st.column_config.TextColumn(_("What")),
     "detail": st.column_config.TextColumn(_("Detail"), width="large"),
 }
 LIMIT = 5000
+#: How the person of an event was known (`data_access.audit.MODES`).
+MODE_NAMES = {"oidc": N_("signed in"), "demo": N_("demo switch (not verified)"),
+              "cli": N_("command line")}
+
+
+def action_name(code: str) -> str:
+    return _(audit.ACTIONS[code]) if code in audit.ACTIONS else code
+
+
+def in_words(events: pl.DataFrame) -> pl.DataFrame:
+    """The events with their action, audience and mode by name in the language of the run
+    (in Python, not a Polars function: the language is this thread's context)."""
+    names = {"action": action_name, "audience": audience_title,
+             "mode": lambda code: _(MODE_NAMES[code]) if code in MODE_NAMES else code}
+    return events.with_columns(
+        pl.Series(column, [name(v) if v else v for v in events.get_column(column)],
+                  dtype=pl.String) for column, name in names.items())
 
 
 def render() -> None:
@@ -79,9 +96,9 @@ def render() -> None:
                .sort(["events", "action"], descending=[True, False]))
     st.caption(" · ".join(
         ngettext("{action}: {count} event", "{action}: {count} events", row["events"]).format(
-            action=row["action"], count=locales.number(row["events"]))
+            action=action_name(row["action"]), count=locales.number(row["events"]))
         for row in summary.iter_rows(named=True)))
-    st.dataframe(events.drop("id"), column_config=COLUMNS, hide_index=True, placeholder="—")
+    st.dataframe(in_words(events.drop("id")), column_config=COLUMNS, hide_index=True, placeholder="—")
 
 
 render()

@@ -14,7 +14,9 @@ and rollback is in the audit log.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import date
 
 import polars as pl
 import streamlit as st
@@ -72,7 +74,8 @@ def template_csv(spec: ds.Dataset) -> bytes:
 
 
 def describe(name: str) -> str:
-    return f"{ds.get(name).display_title} ({name})"
+    """A dataset by its title in the language, with the template's name people type."""
+    return f"{ds.get(name).display_title} ({name})" if name in ds.DATASETS else name
 
 
 def imported_message(outcome: Mapping) -> str:
@@ -84,7 +87,8 @@ def imported_message(outcome: Mapping) -> str:
     text = ngettext("{file}: imported {rows} row into {dataset} as batch {batch}.",
                     "{file}: imported {rows} rows into {dataset} as batch {batch}.",
                     outcome["rows"]).format(file=outcome["file"], rows=locales.number(outcome["rows"]),
-                                           dataset=outcome["dataset"], batch=outcome["batch"])
+                                           dataset=describe(outcome["dataset"]),
+                                           batch=outcome["batch"])
     if outcome["replaced"]:
         text += " " + ngettext("{rows} earlier row was replaced (kept for rollback).",
                                "{rows} earlier rows were replaced (kept for rollback).",
@@ -94,9 +98,9 @@ def imported_message(outcome: Mapping) -> str:
 
 def rolled_back_message(result: importer.RollbackResult) -> str:
     """What a rollback did, in the current language (`result.message` is the log's English)."""
-    text = ngettext("rolled back batch {batch} ({dataset}): {rows} row removed",
-                    "rolled back batch {batch} ({dataset}): {rows} rows removed",
-                    result.removed_rows).format(batch=result.batch_id, dataset=result.dataset,
+    text = ngettext("rolled back batch {batch} — {dataset}: {rows} row removed",
+                    "rolled back batch {batch} — {dataset}: {rows} rows removed",
+                    result.removed_rows).format(batch=result.batch_id, dataset=describe(result.dataset),
                                                 rows=locales.number(result.removed_rows))
     if result.restored_rows:
         text += ", " + ngettext("{rows} earlier row restored", "{rows} earlier rows restored",
@@ -224,14 +228,29 @@ def show_outcome(outcome: dict | None) -> None:
 
 
 # ---------------------------------------------------------------------------------- state
+def period_in_language(text: str | None) -> str:
+    """A period a dataset covers as the language writes it: '2025-03' -> 'март 2025',
+    '2025-12-31' -> '31 декабря 2025' (English keeps ISO); a school year as it is."""
+    if text is None:
+        return "—"
+    if locales.language() == locales.DEFAULT:
+        return text
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return locales.month(text)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return locales.day(date.fromisoformat(text))
+    return text
+
+
 def freshness(role: str) -> None:
     st.subheader(_("What the warehouse holds"))
     frame = cache.dataset_freshness(role).with_columns(
-        pl.col("first", "last", "imported_by", "file").fill_null("—"))
+        pl.col("imported_by", "file").fill_null("—"))
     frame = frame.with_columns(pl.Series(
         "title", [ds.get(name).display_title if name in ds.DATASETS else title
                   for name, title in frame.select("dataset", "title").iter_rows()],
-        dtype=pl.String))
+        dtype=pl.String), *(pl.Series(column, [period_in_language(v) for v in frame[column]],
+                                      dtype=pl.String) for column in ("first", "last")))
     st.dataframe(figures_in_language(frame.select(list(FRESHNESS_COLUMNS)), COUNTS),
                  column_config=FRESHNESS_COLUMNS, hide_index=True, placeholder="—")
 
@@ -260,7 +279,7 @@ def rollback(batches: pl.DataFrame) -> None:
         st.caption(_("No active import to roll back."))
         return
     labels = {row["id"]: "{id} — {dataset} — {file} ({rows})".format(
-        id=row["id"], dataset=row["dataset"], file=row["file_name"],
+        id=row["id"], dataset=describe(row["dataset"]), file=row["file_name"],
         rows=ngettext("{count} row", "{count} rows", row["rows"]).format(
             count=locales.number(row["rows"])))
         for row in active.iter_rows(named=True)}

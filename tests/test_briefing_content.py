@@ -265,6 +265,10 @@ def test_a_russian_deck_from_an_english_session(demo_engine, decks):
     assert deck.title == "Брифинг для доноров — Таджикистан, 2025"
     assert slide(deck, "people").title == "Люди, которым мы помогаем"
     assert deck.as_of == "31 декабря 2025\u202fг."
+    assert deck.branding == "УВКБ ООН · ЮНИСЕФ — Таджикистан"
+    # the funding chart names the agencies, not their codes
+    [figure] = [s.figure for s in deck.slides if s.key == "funding"]
+    assert set(figure.data[0].y) <= {"УВКБ ООН", "ЮНИСЕФ", "Совместно"} and figure.data[0].y
 
 
 # ------------------------------------------------------------------------------ the page

@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 
 import demo_warehouse
+import plotly.io as pio
 import polars as pl
 import pytest
 from babel.messages.pofile import read_po
@@ -38,6 +39,7 @@ from locales import messages
 from metrics import engine
 from metrics.catalogue import CATALOGUE, indicator_name
 from metrics.periods import Period
+from pages import _figures as fig
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -245,6 +247,19 @@ def test_numbers_percentages_and_dates_per_language(code, expected):
                  locales.date(date(2025, 3, 1)), locales.month("2025-03"),
                  locales.month_short("2025-03"))
     assert tuple(s.replace("\u202f", NBSP) for s in shown) == expected
+
+
+def test_chart_ticks_are_written_out_with_the_language_s_signs():
+    """'16 000', not Plotly's '16k' (an SI prefix reads as nothing in Russian or Tajik): every
+    chart wears the template; the language gives the decimal and group signs."""
+    template = pio.templates[fig.TEMPLATE].layout
+    for axis in (template.xaxis, template.yaxis):
+        assert (axis.exponentformat, axis.separatethousands) == ("none", True)
+    with locales.using("ru"):
+        figure = fig.bars(pl.DataFrame({"region": ["TJ-DU"], "value": [16000.0], "status": ["ok"],
+                                        "display": ["16 000"]}), "region", title="t",
+                          unit="persons")
+    assert figure.layout.separators == ",\u00a0" and figure.layout.template.layout.xaxis.exponentformat == "none"
 
 
 @pytest.mark.parametrize(("n", "form"), [(1, "день"), (2, "дня"), (5, "дней"), (21, "день"),

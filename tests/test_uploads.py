@@ -335,7 +335,8 @@ def test_the_page_offers_each_role_its_datasets(warehouse):
 
 def test_a_good_upload_is_imported_and_listed(warehouse):
     at = upload(data_page("unicef"), "education", "enrolment.csv", GOOD["education"].encode())
-    assert "enrolment.csv: imported 3 rows into education as batch 1" in texts(at.success)
+    assert ("enrolment.csv: imported 3 rows into Education enrolment (per school year) (education) "
+            "as batch 1") in texts(at.success)
     history = at.dataframe[-1].value
     assert list(history["file_name"]) == ["enrolment.csv"]
     assert list(history["user_name"]) == ["unicef:server"]
@@ -389,7 +390,8 @@ def test_the_data_manager_rolls_an_import_back_on_the_page(warehouse):
     at.checkbox(key="data.rollback.sure").check().run()
     at.button(key="data.rollback.go").click().run()
     assert not at.exception
-    assert "rolled back batch 1 (education): 3 rows removed" in texts(at.success)
+    assert ("rolled back batch 1 — Education enrolment (per school year) (education): 3 rows "
+            "removed") in texts(at.success)
     assert counts(warehouse) == (1, 0)
     assert list(at.dataframe[-1].value["status"]) == ["rolled back"]  # the status in words
     assert logged(warehouse, "rollback") == [("admin:server", "admin", "education")]
