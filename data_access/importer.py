@@ -101,6 +101,17 @@ def import_file(engine: Engine, dataset: str, source: Path | str | bytes, *, use
     existing = _active_batch_with_hash(engine, spec.name, digest)
     if existing is not None:
         return _unchanged(spec, existing)
+    typed, problems, height = _checked(spec, data, file_name)
+    if progress:
+        progress("validated", height, height)
+    return _write(engine, spec, typed, problems, digest, file_name, user, replace, progress,
+                  after=after)
+
+
+def _checked(spec: ds.Dataset, data: bytes, file_name: str
+             ) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """A file read and validated whole: the typed rows, the problems (in the current language)
+    and the number of rows read. Raises ImportRefused when the file cannot be read."""
     try:
         raw = read_table(data, file_name, spec)
     except UnreadableFile as exc:
@@ -110,10 +121,14 @@ def import_file(engine: Engine, dataset: str, source: Path | str | bytes, *, use
         # A misspelt column would otherwise be dropped silently: the template is the contract.
         # (Official downloads may carry extra columns we do not keep; those are ignored.)
         problems = pl.concat([_unknown_column_problems(spec, raw.unknown_columns), problems])
-    if progress:
-        progress("validated", raw.frame.height, raw.frame.height)
-    return _write(engine, spec, typed, problems, digest, file_name, user, replace, progress,
-                  after=after)
+    return typed, problems, raw.frame.height
+
+
+def file_problems(dataset: str, data: bytes, file_name: str) -> pl.DataFrame:
+    """What is wrong with a file, worded in the current language, without touching the
+    warehouse (the data page words a refused upload's problems again after a change of
+    language). Raises ImportRefused when the file cannot be read."""
+    return _checked(ds.get(dataset), data, file_name)[1]
 
 
 def _unknown_column_problems(spec: ds.Dataset, names: list[str]) -> pl.DataFrame:

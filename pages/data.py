@@ -182,13 +182,31 @@ def run_import(name: str, uploaded, replace: bool, role: str) -> dict:
         return {"kind": "refused", "message": str(refused), "file": file_name}
     except importer.ImportRefused as refused:
         progress.empty()
+        # the file too, to word its problems again if the language changes (nothing was written)
         return {"kind": "refused", "message": str(refused), "file": file_name,
-                "problems": refused.problems}
+                "problems": refused.problems, "dataset": name, "data": data,
+                "language": locales.language()}
     progress.progress(1.0, text=_("Done"))
     cache.refresh()
     return {"kind": "imported" if result.status == "imported" else "unchanged",
             "file": file_name, "dataset": result.dataset, "batch": result.batch_id,
             "rows": result.rows, "replaced": result.replaced_rows}
+
+
+def problems_in_language(outcome: dict) -> pl.DataFrame | None:
+    """A refused upload's problems in the language of this run: checked again (the warehouse
+    untouched) when the language has changed since the upload, and kept so."""
+    problems: pl.DataFrame | None = outcome.get("problems")
+    if problems is None or outcome.get("language") in (None, locales.language()):
+        return problems
+    try:
+        again = importer.file_problems(outcome["dataset"], outcome["data"], outcome["file"])
+    except importer.ImportRefused:
+        return problems
+    if again.height == problems.height:  # the same problems (not, say, an overlap found later)
+        outcome.update(problems=again, language=locales.language())
+        return again
+    return problems
 
 
 def show_outcome(outcome: dict | None) -> None:
@@ -200,7 +218,7 @@ def show_outcome(outcome: dict | None) -> None:
     if outcome["kind"] == "unchanged":
         st.info(imported_message(outcome), icon=":material/info:")
         return
-    problems: pl.DataFrame | None = outcome.get("problems")
+    problems = problems_in_language(outcome)
     if problems is None or problems.is_empty():
         st.error(outcome["message"].splitlines()[0], icon=":material/block:")
         return

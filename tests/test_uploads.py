@@ -361,6 +361,23 @@ def test_a_bad_upload_shows_every_problem_and_writes_nothing(warehouse):
     assert "Nothing imported yet." in texts(at.info)
 
 
+def test_a_refused_upload_s_problems_follow_the_language(warehouse):
+    """Problems are worded when the file is checked; after a change of language the page
+    checks the kept file again (the warehouse untouched) and words them in the new one."""
+    bad = GOOD["education"].replace("2024/25,TJ-RA,REF,primary,F,400,380,350,",
+                                    "2024/25,TJ-XX,REF,primary,F,many,380,350,")
+    at = upload(data_page("unicef"), "education", "enrolment.csv", bad.encode())
+    english = at.dataframe[0].value["reason"].tolist()
+    assert any(reason.startswith("unknown region") for reason in english)
+    at.selectbox(key="lang").set_value("ru").run()
+    assert not at.exception
+    russian = at.dataframe[0].value["reason"].tolist()
+    assert len(russian) == len(english) and not set(russian) & set(english)
+    assert any("регион" in reason for reason in russian)
+    assert "2 проблемы" in texts(at.error) or "2\u00a0проблемы" in texts(at.error)
+    assert counts(warehouse) == (0, 0)
+
+
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("enrolment.exe", GOOD["education"].encode(), "only CSV (.csv) and Excel (.xlsx)"),
     ("enrolment.csv", b"MZ\x90\x00\x03\x00\x00\x00binary", "not a text CSV file"),
