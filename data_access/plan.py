@@ -473,8 +473,8 @@ def post_update(engine: Engine, activity_id: str, draft: UpdateDraft, *, audienc
             lead=agency_name(activity["lead"])))
     if draft.date < activity["start"]:
         raise PlanRefused(_("the update is dated {date}, before the activity starts "
-                            "({start})").format(date=_day(draft.date),
-                                                start=_day(activity["start"])))
+                            "({start})").format(date=locales.day(draft.date),
+                                                start=locales.day(activity["start"])))
     agency = agency_of(audience)
     number = seen_update_no + 1
     row = {
@@ -577,14 +577,6 @@ def _changed(activity_id: str, update_no: int) -> str:
                  update=update_no, activity=activity_id)
 
 
-def _day(value: date) -> str:
-    """A date in a refusal: ISO in English (as the pages write it), the language's own
-    otherwise ('1 марта 2025')."""
-    if locales.language() == locales.DEFAULT:
-        return value.isoformat()
-    return locales.date(value, format="d MMMM y")
-
-
 def _signature(agency: str, action: str | None, user: str | None, day: date | None) -> dict:
     prefix = agency.lower()
     return {f"{prefix}_signoff": action, f"{prefix}_by": user, f"{prefix}_on": day}
@@ -612,8 +604,8 @@ def _import(engine: Engine, frame: pl.DataFrame, what: str, shown: str, user: st
     try:
         return importer.import_frame(engine, UPDATES, frame, file_name=what, user=user,
                                      replace=replace, precondition=precondition)
-    except importer.ImportRefused as exc:
-        raise PlanRefused(exc.report(10)) from exc
+    except importer.ImportRefused as exc:  # the importer names the batch: by its shown name
+        raise PlanRefused(exc.report(10).replace(what, shown)) from exc
     except (IntegrityError, OperationalError) as exc:
         # the unique current-version index (or SQLite's writer lock) caught a simultaneous change
         raise Conflict(_("{what}: someone else changed this activity at the same moment; "

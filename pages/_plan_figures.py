@@ -355,19 +355,21 @@ _MAX_TICKS = 12
 def date_ticks(first: date, last: date) -> dict:
     """`tickvals` and `ticktext` of a date axis from `first` to `last` in the current language
     (Plotly would write its months in English): ticks on the first day of a month, every 1, 3
-    or 6 months ('янв.<br>2025', 'апр.', …; the year under January and the first tick) or
-    every 1, 2, 5 or 10 years (the year alone)."""
+    or 6 months ('янв.<br>2025', 'апр.', …; the year under January and under the first tick
+    in view — a tick rounded down before `first` falls outside the axis) or every 1, 2, 5 or
+    10 years (the year alone)."""
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     step = next((s for s in _TICK_STEPS if months / s <= _MAX_TICKS), _TICK_STEPS[-1])
     index = first.year * 12 + first.month - 1  # months since year 0
     index -= index % step  # ticks on round quarters, half years and years
-    values, texts = [], []
+    values, texts, dated = [], [], False
     while index <= last.year * 12 + last.month - 1:
         tick = date(index // 12, index % 12 + 1, 1)
         if step >= 12:
             text = str(tick.year)
-        elif tick.month == 1 or not values:
+        elif tick.month == 1 or (not dated and tick >= first):
             text = f"{locales.month_short(tick)}<br>{tick.year}"
+            dated = dated or tick >= first
         else:
             text = locales.month_short(tick)
         values.append(tick.isoformat())

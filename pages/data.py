@@ -14,6 +14,7 @@ and rollback is in the audit log.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -28,6 +29,7 @@ from locales import N_, _, ngettext
 from pages._context import current_viewer, in_this_language, keep_choice, require_page
 from pages._view import figures_in_language
 
+_LOG = logging.getLogger("hamkori.data")
 OUTCOME_KEY = "data.upload.outcome"
 ROLLBACK_KEY = "data.rollback.outcome"
 #: Problems listed on screen (the downloadable report has all of them).
@@ -143,7 +145,11 @@ def upload(role: str) -> None:
     if st.button(_("Validate and import"), type="primary", icon=":material/upload:",
                  disabled=uploaded is None, key="data.import"):
         st.session_state[OUTCOME_KEY] = run_import(name, uploaded, replace, role)
-    show_outcome(st.session_state.get(OUTCOME_KEY))
+    outcome = st.session_state.get(OUTCOME_KEY)
+    if outcome and outcome.get("role") != role:  # another audience's upload (demo switch)
+        del st.session_state[OUTCOME_KEY]
+        outcome = None
+    show_outcome(outcome)
 
 
 def shown_name(name: str) -> str:
@@ -179,32 +185,37 @@ def run_import(name: str, uploaded, replace: bool, role: str) -> dict:
             limit=uploads.limits(), progress=report))
     except (auth.NotAllowed, uploads.UploadRefused) as refused:
         progress.empty()
-        return {"kind": "refused", "message": str(refused), "file": file_name}
+        return {"kind": "refused", "message": str(refused), "file": file_name, "role": role}
     except importer.ImportRefused as refused:
         progress.empty()
-        # the file too, to word its problems again if the language changes (nothing was written)
         return {"kind": "refused", "message": str(refused), "file": file_name,
-                "problems": refused.problems, "dataset": name, "data": data,
+                "problems": refused.problems, "dataset": name, "role": role,
                 "language": locales.language()}
     progress.progress(1.0, text=_("Done"))
     cache.refresh()
     return {"kind": "imported" if result.status == "imported" else "unchanged",
             "file": file_name, "dataset": result.dataset, "batch": result.batch_id,
-            "rows": result.rows, "replaced": result.replaced_rows}
+            "rows": result.rows, "replaced": result.replaced_rows, "role": role}
 
 
 def problems_in_language(outcome: dict) -> pl.DataFrame | None:
-    """A refused upload's problems in the language of this run: checked again (the warehouse
-    untouched) when the language has changed since the upload, and kept so."""
+    """A refused upload's problems in the language of this run: when the language has changed
+    since the upload and the uploader still holds that file, checked again (the warehouse
+    untouched; the page keeps no copy of the file) and kept so; else as they were worded."""
     problems: pl.DataFrame | None = outcome.get("problems")
     if problems is None or outcome.get("language") in (None, locales.language()):
         return problems
+    outcome["language"] = locales.language()  # once per change of language, whatever happens
+    uploaded = st.session_state.get("data.file")
+    if uploaded is None or shown_name(uploaded.name) != outcome["file"]:
+        return problems
     try:
-        again = importer.file_problems(outcome["dataset"], outcome["data"], outcome["file"])
-    except importer.ImportRefused:
+        again = importer.file_problems(outcome["dataset"], uploaded.getvalue(), outcome["file"])
+    except Exception:  # a file that was checked once: keep its first wording
+        _LOG.exception("re-checking %s for its problems in another language", outcome["file"])
         return problems
     if again.height == problems.height:  # the same problems (not, say, an overlap found later)
-        outcome.update(problems=again, language=locales.language())
+        outcome["problems"] = again
         return again
     return problems
 

@@ -37,6 +37,8 @@ DATASET_NOUNS = {
     "birth_registration": N_("birth registration"), "joint_plan": N_("joint-plan"),
     "funding": N_("funding"),
 }
+
+
 def noun(code: str) -> str:
     dataset = CATALOGUE.source_of(CATALOGUE.indicator(code)).dataset
     return _(DATASET_NOUNS[dataset]) if dataset in DATASET_NOUNS else dataset

@@ -4,11 +4,11 @@ Status is read today, or on 31 December of the selected year when that year is o
 updates both agencies signed off count (DOMAIN §5). The on-track share (tile and area table) is
 the catalogue indicator `LOU.ON_TRACK_PCT` for the selected year — on track or completed ÷ due
 to be active, from `metrics.joint_plan.activity_flags` like the engine — so the page and
-`hamkori report` agree. Tables and figures come from
-`pages/_plan_figures.py`; the data from the cached loaders in `data_access/cache.py`. The plan has
-no regional breakdown. Agencies are shown by name (`plan.agency_name`); in Russian and Tajik
-the tables' figures are the language's text ('33,3 %', '—' for none), English keeps numbers that
-Streamlit formats. The XLSX workplan holds internal narratives: it is offered to UNHCR,
+`hamkori report` agree. Figures come from `pages/_plan_figures.py`; the data from the cached
+loaders in `data_access/cache.py`. The plan has no regional breakdown. Agencies are shown by
+name (`plan.agency_name`); the tables' figures are written as the language writes them
+(`view.figures_in_language`: '33.3 %' / '33,3 %', '—' for none; the cells keep their numbers to
+sort by). The XLSX workplan holds internal narratives: it is offered to UNHCR,
 UNICEF and the data manager, never to donors (and `cache.workplan_xlsx` refuses them too).
 """
 

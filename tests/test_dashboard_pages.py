@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from data_access import auth, cli
+from metrics import changes
 from metrics.catalogue import CATALOGUE
 
 pytestmark = pytest.mark.slow
@@ -164,6 +165,19 @@ def test_the_overview_tells_what_changed_most(served):
     assert len(sentences) == 3
     assert all((" rose from " in s or " fell from " in s) and s.endswith(".") for s in sentences)
     assert "What changed most since 2024" in [h.value for h in at.subheader]
+
+
+@pytest.mark.parametrize(("audience", "threshold"), [("donor", 5), ("unicef", 5), ("unhcr", None)])
+def test_the_overview_compares_with_the_audience_s_threshold(served, monkeypatch, audience,
+                                                             threshold):
+    """The overview's changes are metrics.changes' with the audience's disclosure threshold
+    (a difference of 1-4 people is a small count: not told to donors or UNICEF)."""
+    asked = []
+    real = changes.changes
+    monkeypatch.setattr(changes, "changes", lambda *a, **k: asked.append(k["threshold"])
+                        or real(*a, **k))
+    at = open_page("overview", audience, year="2025")
+    assert not at.exception and asked and set(asked) == {threshold}
 
 
 def test_the_overview_tells_a_donor_no_small_difference(served):

@@ -228,7 +228,7 @@ def test_footer_words_are_in_the_decks_language(written):
                for language, pair in written.items()}
     assert "Data as of 31 Dec 2025" in footers["en"] and "Sources:" in footers["en"]
     assert "Данные на 31 дек. 2025 г." in footers["ru"] and "Источники:" in footers["ru"]
-    assert "Маълумот то 31 дек. 2025" in footers["tg"] and "Манбаъҳо:" in footers["tg"]
+    assert "Маълумот ба ҳолати 31 дек. 2025" in footers["tg"] and "Манбаъҳо:" in footers["tg"]
 
 
 # --------------------------------------------------------------------------- PDF

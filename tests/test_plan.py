@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from files import GOOD
 
+import locales
 from data_access import importer, indicators
 from data_access import plan as jp
 from metrics.engine import Request
@@ -175,6 +176,16 @@ def test_bad_drafts_are_refused_with_the_reason(planned):
     with pytest.raises(jp.PlanRefused, match="no activity"):
         jp.post_update(planned, "JPA-99", draft(), audience="unicef", user="a", seen_update_no=0)
     assert current(planned) == []
+
+
+def test_a_refused_draft_is_told_in_the_language(planned):
+    """The importer names the batch by the import log's English ("update 1 of JPA-01"); the
+    refusal a person reads names it in the language."""
+    with locales.using("ru"), pytest.raises(jp.PlanRefused) as refused:
+        jp.post_update(planned, ACTIVITY, draft(progress=140.0), audience="unicef", user="a",
+                       seen_update_no=0)
+    message = str(refused.value)
+    assert f"update 1 of {ACTIVITY}" not in message and "проблем" in message, message
 
 
 def test_workplan_round_trip(planned, tmp_path):

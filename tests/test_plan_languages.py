@@ -59,7 +59,7 @@ def test_agencies_by_name_in_every_language(code):
 
 def test_who_acted_in_the_language():
     with locales.using("ru"):
-        assert jp.person_label(jp.AGENCY_STAFF) == "сотрудник агентства"
+        assert jp.person_label(jp.AGENCY_STAFF) == "сотрудники агентства"
         assert jp.person_label("UNHCR") == "УВКБ ООН"  # what a donor reads instead of a name
         assert jp.person_label("aziza@unicef.org") == "aziza@unicef.org"
         assert jp.person_label(None) is None
@@ -125,18 +125,19 @@ def test_date_ticks_follow_the_span_and_the_language():
     with locales.using("ru"):
         ticks = figures.date_ticks(date(2025, 1, 15), date(2025, 12, 31))
     assert ticks["tickvals"][:3] == ["2025-01-01", "2025-02-01", "2025-03-01"]
-    assert ticks["ticktext"][:3] == ["янв.<br>2025", "февр.", "март"]
+    # 1 January falls before the axis (it starts on the 15th): February carries the year
+    assert ticks["ticktext"][:3] == ["янв.<br>2025", "февр.<br>2025", "март"]
     assert len(ticks["tickvals"]) == 12
     with locales.using("tg"):
         quarters = figures.date_ticks(date(2024, 2, 1), date(2026, 6, 30))["ticktext"]
-    assert quarters[:5] == ["Янв<br>2024", "Апр", "Июл", "Окт", "Янв<br>2025"]
+    assert quarters[:5] == ["Янв<br>2024", "Апр<br>2024", "Июл", "Окт", "Янв<br>2025"]
     with locales.using("en"):
         years = figures.date_ticks(date(2017, 6, 1), date(2027, 12, 31))
     assert years["ticktext"] == [str(y) for y in range(2017, 2028)]
     assert years["tickvals"][0] == "2017-01-01"
     with locales.using("ru"):
         decades = figures.date_ticks(date(2001, 1, 1), date(2030, 12, 31))["ticktext"]
-    assert decades == ["2000", "2005", "2010", "2015", "2020", "2025", "2030"][:len(decades)]
+    assert decades == ["2000", "2005", "2010", "2015", "2020", "2025", "2030"]
 
 
 def plan_frame() -> pl.DataFrame:

@@ -378,6 +378,33 @@ def test_a_refused_upload_s_problems_follow_the_language(warehouse):
     assert counts(warehouse) == (0, 0)
 
 
+def test_a_refused_upload_is_checked_again_once_per_language(warehouse, monkeypatch):
+    checks = []
+    recheck = importer.file_problems
+    monkeypatch.setattr(importer, "file_problems", lambda *a: checks.append(a) or recheck(*a))
+    bad = GOOD["education"].replace("TJ-RA", "TJ-XX")
+    at = upload(data_page("unicef"), "education", "enrolment.csv", bad.encode())
+    at.selectbox(key="lang").set_value("tg").run()
+    at.checkbox(key="data.replace").check().run()  # another click: no new check
+    assert len(checks) == 1 and not at.exception
+    tajik = at.dataframe[0].value["reason"].tolist()
+    at.file_uploader(key="data.file").set_value(None).run()  # the file taken away: kept as worded
+    at.selectbox(key="lang").set_value("en").run()
+    assert len(checks) == 1 and at.dataframe[0].value["reason"].tolist() == tajik
+
+
+def test_an_upload_s_outcome_is_not_shown_to_another_audience(warehouse):
+    """Demo mode: the data manager's refused upload (its problem table quotes the file's
+    values) is not shown once the switch says UNICEF."""
+    bad = GOOD["education"].replace("TJ-RA", "TJ-XX")
+    at = upload(data_page("admin"), "education", "enrolment.csv", bad.encode())
+    assert at.dataframe and "problems found" in texts(at.error)
+    at.selectbox(key="audience").set_value("unicef").run()
+    assert not at.exception
+    assert "problems found" not in texts(at.error)
+    assert all("reason" not in table.value.columns for table in at.dataframe)
+
+
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("enrolment.exe", GOOD["education"].encode(), "only CSV (.csv) and Excel (.xlsx)"),
     ("enrolment.csv", b"MZ\x90\x00\x03\x00\x00\x00binary", "not a text CSV file"),
