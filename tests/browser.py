@@ -104,6 +104,23 @@ def streamlit_server(app_path: str | os.PathLike, env: Mapping[str, str] | None 
             print(f"streamlit exited with {proc.returncode}:\n{output()}")
 
 
+@contextlib.contextmanager
+def demo_server(app_path: str | os.PathLike, warehouse_url: str, chromium) -> Iterator[str]:
+    """The app in demo mode on `warehouse_url`, warmed by one page load; yields its base URL.
+
+    The first script run of a server process runs before `st.navigation` has ever been called,
+    and Streamlit answers a deep link then with "Page not found" (README: known upstream
+    issue): the root is opened once, as the first visitor after a restart would."""
+    env = {"HAMKORI_WAREHOUSE_URL": warehouse_url, "HAMKORI_DEMO": "1", "HAMKORI_ENV": "test"}
+    with streamlit_server(app_path, env) as base_url:
+        context = chromium.new_context()
+        warm = context.new_page()
+        warm.goto(base_url)
+        wait_for_app(warm, take_screenshot=False)
+        context.close()
+        yield base_url
+
+
 def _wait_healthy(proc: subprocess.Popen, url: str, timeout: float, output) -> None:
     deadline = time.monotonic() + timeout
     while True:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import demo_warehouse
 import pytest
-from browser import REPO_ROOT, is_external, screenshot, streamlit_server, wait_for_app
+from browser import REPO_ROOT, demo_server, is_external, screenshot, wait_for_app
 
 from briefing.content import WarehouseSource, build_deck
 from data_access.engine import make_engine
@@ -34,13 +34,7 @@ def warehouse(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def server(warehouse, chromium):
-    env = {"HAMKORI_WAREHOUSE_URL": warehouse, "HAMKORI_DEMO": "1", "HAMKORI_ENV": "test"}
-    with streamlit_server(APP, env) as base_url:
-        context = chromium.new_context()  # the first run of a server answers deep links late
-        warm = context.new_page()
-        warm.goto(base_url)
-        wait_for_app(warm, take_screenshot=False)
-        context.close()
+    with demo_server(APP, warehouse, chromium) as base_url:
         yield base_url
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import demo_warehouse
 import pytest
-from browser import REPO_ROOT, streamlit_server, wait_for_app
+from browser import REPO_ROOT, demo_server, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,17 +24,7 @@ def warehouse(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def server(warehouse, chromium):
-    url = warehouse
-    env = {"HAMKORI_WAREHOUSE_URL": url, "HAMKORI_DEMO": "1", "HAMKORI_ENV": "test"}
-    with streamlit_server(APP, env) as base_url:
-        # The first script run of a server process runs before `st.navigation` has ever been
-        # called, and Streamlit answers a deep link then with "page not found" (README: known
-        # upstream issue). Open the root once, as the first visitor after a restart would.
-        context = chromium.new_context()
-        warm = context.new_page()
-        warm.goto(base_url)
-        wait_for_app(warm, take_screenshot=False)
-        context.close()
+    with demo_server(APP, warehouse, chromium) as base_url:
         yield base_url
 
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import demo_warehouse
 import pytest
-from browser import REPO_ROOT, streamlit_server, wait_for_app
+from browser import REPO_ROOT, demo_server, wait_for_app
 from streamlit.testing.v1 import AppTest
 
 import locales
@@ -140,13 +140,7 @@ def test_presentation_mode_still_takes_the_audience_from_the_url(served):
 # ------------------------------------------------------------------------- a real browser
 @pytest.fixture(scope="module")
 def server(demo_url, chromium):
-    env = {"HAMKORI_WAREHOUSE_URL": demo_url, "HAMKORI_DEMO": "1", "HAMKORI_ENV": "test"}
-    with streamlit_server(APP, env) as base_url:
-        context = chromium.new_context()  # the first run of a server answers deep links late
-        warm = context.new_page()
-        warm.goto(base_url)
-        wait_for_app(warm, take_screenshot=False)
-        context.close()
+    with demo_server(APP, demo_url, chromium) as base_url:
         yield base_url
 
 
