@@ -56,6 +56,22 @@ def _migrated_engine(url: str):
     eng.dispose()
 
 
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory) -> str:
+    """The demo warehouse with region boundaries and Tajikistan's published statistics, built
+    once for the page suites that only read it (they add page views to its audit log)."""
+    import demo_warehouse
+
+    return demo_warehouse.build(tmp_path_factory.mktemp("demo") / "demo.sqlite")
+
+
+@pytest.fixture
+def served(demo_url, monkeypatch):
+    """The app reads the shared demo warehouse."""
+    monkeypatch.setenv("HAMKORI_WAREHOUSE_URL", demo_url)
+    return demo_url
+
+
 @pytest.fixture
 def fresh_caches():
     """Empty Streamlit caches before and after the test (AppTest runs share the process)."""

@@ -38,20 +38,6 @@ GBAO = "Gorno-Badakhshan (GBAO)"
 REGION_NAMES = {"TJ-GB": GBAO, "TJ-DU": "Dushanbe"}
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory) -> str:
-    """The demo warehouse plus region boundaries and Tajikistan's published statistics."""
-    return demo_warehouse.build(tmp_path_factory.mktemp("pages") / "demo.sqlite")
-
-
-@pytest.fixture
-def served(demo_url, monkeypatch):
-    monkeypatch.setenv("HAMKORI_WAREHOUSE_URL", demo_url)
-    monkeypatch.setenv("HAMKORI_DEMO", "1")
-    monkeypatch.delenv("HAMKORI_ENV", raising=False)
-    return demo_url
-
-
 def open_page(url_path: str, audience: str, **query) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["audience"] = audience

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-import demo_warehouse
 import pytest
 from browser import REPO_ROOT, demo_server, wait_for_app
 from streamlit.testing.v1 import AppTest
@@ -19,17 +18,6 @@ from data_access import reference as ref
 APP = REPO_ROOT / "app.py"
 CASELOAD = "pages/dashboard_caseload.py"
 OFFICIAL = "pages/dashboard_official.py"
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory) -> str:
-    return demo_warehouse.build(tmp_path_factory.mktemp("switch") / "demo.sqlite")
-
-
-@pytest.fixture
-def served(demo_url, monkeypatch):
-    monkeypatch.setenv("HAMKORI_WAREHOUSE_URL", demo_url)
-    return demo_url
 
 
 def open_page(page: str, language: str, **query: str) -> AppTest:

@@ -23,7 +23,6 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-import demo_warehouse
 import plotly.io as pio
 import polars as pl
 import pytest
@@ -360,17 +359,6 @@ def test_the_browser_s_accept_language(header, expected):
 
 
 # ------------------------------------------------------------------------------ the app
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory) -> str:
-    return demo_warehouse.build(tmp_path_factory.mktemp("locales") / "demo.sqlite")
-
-
-@pytest.fixture
-def served(demo_url, monkeypatch):
-    monkeypatch.setenv("HAMKORI_WAREHOUSE_URL", demo_url)
-    return demo_url
-
-
 #: page file -> url_path (its key in data_access.auth.PAGE_ACCESS)
 PAGES = {
     "pages/home.py": "overview", "pages/dashboard_caseload.py": "caseload",
